@@ -1,0 +1,1 @@
+"""boto3-only layer over SageMaker Autopilot (AutoML V2), endpoints and real-time inference."""

@@ -1,0 +1,1 @@
+"""Renders every statement the extension installs and provides the sme-deploy CLI."""

@@ -1,0 +1,1 @@
+"""Lua 5.4 sources of the orchestration scripts (modules/ and entry/), shipped as package data."""

@@ -1,0 +1,1 @@
+"""Builds the script-language container that carries the extension into Exasol UDFs."""
