@@ -1,0 +1,160 @@
+"""Uploads and activates the language container through python-extension-common's standard deployer.
+
+The container itself is built elsewhere (``language_container/``); this module only decides where it comes from
+(a local file, a download URL, or the release of a given version), checks the options before anything is
+uploaded, and turns the deployer's failures into E-SME errors. One safety check is added in front of the
+standard deployer: an alias that is already active is detected *before* the upload, because the deployer would
+otherwise overwrite the file in BucketFS first and only then refuse the activation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlparse
+
+import pyexasol
+from exasol.python_extension_common.cli.std_options import StdParams, check_params
+from exasol.python_extension_common.connections.bucketfs_location import create_bucketfs_location
+from exasol.python_extension_common.deployment.language_container_deployer import (
+    ExtractValidator,
+    LanguageActivationLevel,
+    LanguageContainerDeployer,
+    display_extract_progress,
+    get_language_settings,
+)
+
+from exasol_sagemaker_extension.deployment.database import SAAS_PARAMS, secrets_of
+from exasol_sagemaker_extension.errors import SmeError
+
+# Release assets of this project (one container per release, named after the version it belongs to).
+CONTAINER_URL_TEMPLATE = (
+    "https://github.com/exasol/sagemaker-extension/releases/download/{version}/"
+    "exasol_sagemaker_extension_container-{version}.tar.gz"
+)
+CONTAINER_NAME_TEMPLATE = "exasol_sagemaker_extension_container-{version}.tar.gz"
+CONTAINER_URL_OPTION = "container_url"
+CONTAINER_NAME_OPTION = "container_name"
+
+ONPREM_BFS_PARAMS = [
+    StdParams.bucketfs_host,
+    StdParams.bucketfs_port,
+    StdParams.bucket,
+    StdParams.bucketfs_user,
+    StdParams.bucketfs_password,
+]
+
+
+@dataclass(frozen=True)
+class ContainerSource:
+    """Where the container comes from: a local file, or a URL to download; and its file name in BucketFS."""
+
+    bucket_file_name: str
+    local_file: Path | None = None
+    url: str | None = None
+
+
+def container_source(options: Mapping[str, Any]) -> ContainerSource:
+    """Pick the container from --container-file, else --container-url / --version; E-SME-305 if none."""
+    file_option = options.get(StdParams.container_file.name)
+    url = options.get(CONTAINER_URL_OPTION)
+    name = options.get(CONTAINER_NAME_OPTION)
+    if file_option:
+        local_file = Path(file_option)
+        return ContainerSource(bucket_file_name=name or local_file.name, local_file=local_file)
+    if url:
+        return ContainerSource(bucket_file_name=name or Path(urlparse(url).path).name, url=url)
+    raise SmeError(
+        "E-SME-305",
+        "--deploy-slc is on, but no language container was given.",
+        [
+            "Pass --container-file <path of the .tar.gz>, --version <release version> or --container-url <URL>.",
+            "To install only the scripts into a database that already has the container, pass --no-deploy-slc.",
+        ],
+    )
+
+
+def check_bucketfs_options(options: Mapping[str, Any]) -> None:
+    """Raise E-SME-307 unless the options reach BucketFS on-premise or on SaaS."""
+    kwargs = dict(options)
+    if check_params(ONPREM_BFS_PARAMS, kwargs) or check_params(SAAS_PARAMS, kwargs):
+        return
+    raise SmeError(
+        "E-SME-307",
+        "The BucketFS options needed to upload the language container are incomplete.",
+        [
+            "On-premise: pass --bucketfs-host, --bucketfs-port, --bucketfs-name, --bucket, --bucketfs-user and "
+            "--bucketfs-password (or set BUCKETFS_PASSWORD, or answer the prompt).",
+            "SaaS: pass --saas-url, --saas-account-id, --saas-token and --saas-database-id or --saas-database-name.",
+        ],
+    )
+
+
+def alias_is_defined(settings: str, alias: str) -> bool:
+    """True if the SCRIPT_LANGUAGES value `settings` (space-separated ALIAS=URL) defines `alias`."""
+    return any(definition.startswith(alias + "=") for definition in settings.split())
+
+
+def check_alias_free(
+    connection: pyexasol.ExaConnection, alias: str, alter_system: bool, allow_override: bool
+) -> None:
+    """Raise E-SME-310 if ``alias`` is already active and the admin did not allow replacing it."""
+    if allow_override:
+        return
+    levels = [LanguageActivationLevel.Session] + ([LanguageActivationLevel.System] if alter_system else [])
+    taken = [level.value for level in levels if alias_is_defined(get_language_settings(connection, level), alias)]
+    if taken:
+        raise SmeError(
+            "E-SME-310",
+            f"The language alias {alias} is already active ({', '.join(taken)} level); nothing was uploaded.",
+            [
+                f"Pass --allow-override to replace the container behind {alias}.",
+                "Or keep the installed container: pass --no-deploy-slc to install only the scripts.",
+                "Or install next to it under another alias with --language-alias.",
+            ],
+        )
+
+
+def deploy_container(connection: pyexasol.ExaConnection, options: Mapping[str, Any]) -> None:
+    """Upload (unless --no-upload-container) and activate the container under --language-alias."""
+    source = container_source(options)
+    check_bucketfs_options(options)
+    alias = options[StdParams.language_alias.name]
+    alter_system = options[StdParams.alter_system.name]
+    allow_override = options[StdParams.allow_override.name]
+    wait = options[StdParams.wait_for_completion.name]
+    secrets = secrets_of(options)
+    try:
+        check_alias_free(connection, alias, alter_system, allow_override)
+        validator = ExtractValidator(
+            connection,
+            timedelta(minutes=options[StdParams.deploy_timeout_minutes.name]),
+            callback=display_extract_progress if options[StdParams.display_progress.name] else None,
+        )
+        deployer = LanguageContainerDeployer(connection, alias, create_bucketfs_location(**options), validator)
+        if not options[StdParams.upload_container.name]:
+            deployer.run(bucket_file_path=source.bucket_file_name, alter_system=alter_system,
+                         allow_override=allow_override, wait_for_completion=wait)
+        elif source.local_file is not None:
+            deployer.run(container_file=source.local_file, bucket_file_path=source.bucket_file_name,
+                         alter_system=alter_system, allow_override=allow_override, wait_for_completion=wait)
+        else:
+            deployer.download_and_run(str(source.url), source.bucket_file_name, alter_system=alter_system,
+                                      allow_override=allow_override, wait_for_completion=wait)
+    except SmeError:
+        raise
+    except Exception as error:  # BucketFS, HTTP, SQL and extraction-timeout errors of the standard deployer
+        reason = getattr(error, "message", None) or str(error) or type(error).__name__
+        raise SmeError(
+            "E-SME-311",
+            f"Deploying the language container {source.bucket_file_name} as {alias} failed: {reason}",
+            [
+                "Check the BucketFS options (host, port, bucket, write user and password, --bucketfs-use-https).",
+                "If the extraction check timed out, raise --deploy-timeout-minutes and run sme-deploy again.",
+                "If ALTER SYSTEM is not permitted, pass --no-alter-system and run the printed ALTER SESSION "
+                "statement in each session.",
+            ],
+            secrets=secrets,
+        ) from None

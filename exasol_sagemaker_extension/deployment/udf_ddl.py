@@ -1,0 +1,95 @@
+"""DDL of the five control-plane UDFs (developer guide, "UDFs installed by sme-deploy").
+
+Each UDF takes one JSON request and its script text is a two-line adapter that imports the UDF class from the
+language container, so the code that runs is always the packaged, tested code and never a copy pasted into
+the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from exasol_sagemaker_extension.deployment.identifiers import qualified_name, quote_identifier
+
+_REQUEST_PARAMETER = "request_json VARCHAR(2000000)"
+
+
+@dataclass(frozen=True)
+class ControlPlaneUdf:
+    """One UDF: its SQL name, what it returns or emits, and the class that implements it."""
+
+    name: str
+    module: str
+    class_name: str
+    returns: str | None = None  # RETURNS <type> ...
+    emits: tuple[tuple[str, str], ...] = ()  # ... or EMITS (<column> <type>, ...)
+
+    def result_clause(self) -> str:
+        if self.returns is not None:
+            return f"RETURNS {self.returns}"
+        columns = ", ".join(f"{quote_identifier(name)} {sql_type}" for name, sql_type in self.emits)
+        return f"EMITS ({columns})"
+
+    def adapter_source(self) -> str:
+        return f"from {self.module} import {self.class_name}\nrun = {self.class_name}(exa).run\n"
+
+
+CONTROL_PLANE_UDFS: tuple[ControlPlaneUdf, ...] = (
+    ControlPlaneUdf(
+        name="SME_AUTOPILOT_TRAINING_UDF",
+        module="exasol_sagemaker_extension.udfs.training",
+        class_name="TrainingUdf",
+        returns="VARCHAR(2000000)",
+    ),
+    ControlPlaneUdf(
+        name="SME_AUTOPILOT_JOB_STATUS_UDF",
+        module="exasol_sagemaker_extension.udfs.job_status",
+        class_name="JobStatusUdf",
+        emits=(
+            ("JOB_STATUS", "VARCHAR(32)"),
+            ("SECONDARY_STATUS", "VARCHAR(64)"),
+            ("FAILURE_REASON", "VARCHAR(2000000)"),
+            ("BEST_CANDIDATE_NAME", "VARCHAR(256)"),
+            ("OBJECTIVE_METRIC_NAME", "VARCHAR(32)"),
+            ("OBJECTIVE_METRIC_VALUE", "DOUBLE"),
+            ("PROBLEM_TYPE", "VARCHAR(32)"),
+        ),
+    ),
+    ControlPlaneUdf(
+        name="SME_AUTOPILOT_CANDIDATES_UDF",
+        module="exasol_sagemaker_extension.udfs.candidates",
+        class_name="CandidatesUdf",
+        emits=(
+            ("CANDIDATE_RANK", "DECIMAL(9,0)"),
+            ("CANDIDATE_NAME", "VARCHAR(256)"),
+            ("CANDIDATE_STATUS", "VARCHAR(32)"),
+            ("OBJECTIVE_METRIC_NAME", "VARCHAR(32)"),
+            ("OBJECTIVE_METRIC_VALUE", "DOUBLE"),
+            ("IS_BEST", "BOOLEAN"),
+        ),
+    ),
+    ControlPlaneUdf(
+        name="SME_AUTOPILOT_DEPLOYMENT_UDF",
+        module="exasol_sagemaker_extension.udfs.deployment",
+        class_name="DeploymentUdf",
+        returns="VARCHAR(2000000)",
+    ),
+    ControlPlaneUdf(
+        name="SME_AUTOPILOT_ENDPOINT_DELETION_UDF",
+        module="exasol_sagemaker_extension.udfs.deletion",
+        class_name="EndpointDeletionUdf",
+        emits=(
+            ("RESOURCE_TYPE", "VARCHAR(32)"),
+            ("RESOURCE_NAME", "VARCHAR(256)"),
+            ("OUTCOME", "VARCHAR(32)"),
+        ),
+    ),
+)
+
+
+def render_udf(udf: ControlPlaneUdf, schema: str, language_alias: str) -> str:
+    """Return the CREATE OR REPLACE statement of ``udf``; ``language_alias`` must already be validated."""
+    return (
+        f"CREATE OR REPLACE {language_alias} SCALAR SCRIPT {qualified_name(schema, udf.name)}"
+        f"({_REQUEST_PARAMETER}) {udf.result_clause()} AS\n{udf.adapter_source()}/"
+    )

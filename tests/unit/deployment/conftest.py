@@ -1,0 +1,62 @@
+"""Fixtures of the deployment tests: a small Lua source tree laid out like the shipped one, and its scripts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    is_array: bool = False
+
+
+@dataclass(frozen=True)
+class Script:
+    name: str
+    params: tuple[Param, ...]
+    returns: str
+    entry_file: str
+
+
+MODULES = {
+    "sme_greeting": 'local text = require("sme_text")\nlocal M = {}\n'
+    "function M.greet(name) return text.join('hello', name) end\nreturn M\n",
+    "sme_text": "local M = {}\nfunction M.join(a, b) return a .. ', ' .. b end\nreturn M\n",
+}
+ENTRIES = {
+    "SME_GREET.lua": 'local greeting = require("sme_greeting")\nresult = greeting.greet(who)\n',
+    "SME_COUNT.lua": "result = #names\n",
+}
+SCRIPTS = (
+    Script("SME_GREET", (Param("who"),), "TABLE", "SME_GREET.lua"),
+    Script("SME_COUNT", (Param("names", is_array=True), Param("limit")), "ROWCOUNT", "SME_COUNT.lua"),
+)
+
+
+@pytest.fixture
+def lua_root(tmp_path: Path) -> Path:
+    root = tmp_path / "lua"
+    for folder, files in (("modules", {f"{n}.lua": s for n, s in MODULES.items()}), ("entry", ENTRIES)):
+        (root / folder).mkdir(parents=True)
+        for file_name, source in files.items():
+            (root / folder / file_name).write_text(source, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def fixture_scripts() -> tuple[Script, ...]:
+    return SCRIPTS
+
+
+@pytest.fixture
+def make_script():
+    """Build an entry script declaration: make_script(name, returns, entry_file, *param names)."""
+
+    def make(name: str, returns: str, entry_file: str, *params: str) -> Script:
+        return Script(name, tuple(Param(p) for p in params), returns, entry_file)
+
+    return make

@@ -1,0 +1,91 @@
+"""Metadata DDL: the guide's columns, forward migration of the old table, idempotent and data-preserving.
+
+The statements are also run on DuckDB, the SQL engine underneath the local Exasol stand-in, which accepts the
+same IF NOT EXISTS forms: that shows the migration really adds the columns, keeps the rows, and can run twice.
+"""
+
+import re
+
+import duckdb
+import pytest
+
+from exasol_sagemaker_extension.deployment.installation import metadata_statements
+from exasol_sagemaker_extension.deployment.metadata_ddl import (
+    ENDPOINTS_TABLE,
+    JOBS_TABLE,
+    render_create_table,
+    render_migrations,
+    render_view,
+)
+
+OLD_EXTENSION_COLUMNS = [
+    "DATETIME", "JOB_NAME", "AWS_CREDENTIALS_CONNECTION_NAME", "IAM_SAGEMAKER_ROLE", "S3_BUCKET_URI",
+    "S3_OUTPUT_PATH", "TARGET_ATTRIBUTE_NAME", "PROBLEM_TYPE", "OBJECTIVE", "MAX_RUNTIME_FOR_AUTOML_JOB_IN_SECONDS",
+    "MAX_CANDIDATES", "MAX_RUNTIME_PER_TRAINING_JOB_IN_SECONDS", "SESSION_ID", "SCRIPT_USER", "COLUMN_NAMES",
+    "COLUMN_TYPES",
+]
+
+
+def _normalise(sql: str) -> str:
+    """Layout-free form: single spaces, none around parentheses and commas."""
+    return re.sub(r"\s*([(),])\s*", r"\1", re.sub(r"\s+", " ", sql)).strip()
+
+
+def test_jobs_table_starts_with_the_old_extensions_columns_in_order():
+    assert [name for name, _ in JOBS_TABLE.columns[:16]] == OLD_EXTENSION_COLUMNS
+    assert len(JOBS_TABLE.columns) == 32
+
+
+def test_every_added_jobs_column_has_a_migration():
+    migrations = render_migrations(JOBS_TABLE, "SME")
+    assert len(migrations) == 16
+    assert migrations[0] == 'ALTER TABLE "SME"."SME_METADATA_AUTOPILOT_JOBS" ADD COLUMN IF NOT EXISTS "AWS_REGION" VARCHAR(64)'
+    assert migrations[-1].endswith('ADD COLUMN IF NOT EXISTS "LAST_POLLED" TIMESTAMP')
+
+
+def test_endpoints_table_text():
+    assert _normalise(render_create_table(ENDPOINTS_TABLE, "SME")) == _normalise(
+        'CREATE TABLE IF NOT EXISTS "SME"."SME_METADATA_AUTOPILOT_ENDPOINTS" ('
+        '"ENDPOINT_NAME" VARCHAR(63), "JOB_NAME" VARCHAR(32), "CANDIDATE_NAME" VARCHAR(256), '
+        '"UDF_SCHEMA_NAME" VARCHAR(128), "UDF_NAME" VARCHAR(128), "MODEL_CONNECTION_NAME" VARCHAR(256), '
+        '"INSTANCE_TYPE" VARCHAR(64), "INSTANCE_COUNT" DECIMAL(9,0), "SERVERLESS_MEMORY_SIZE_IN_MB" DECIMAL(9,0), '
+        '"SERVERLESS_MAX_CONCURRENCY" DECIMAL(9,0), "PROBLEM_TYPE" VARCHAR(32), "STATUS" VARCHAR(32), '
+        '"DEPLOYED_AT" TIMESTAMP, "DELETED_AT" TIMESTAMP, "SCRIPT_USER" VARCHAR(128), PRIMARY KEY ("ENDPOINT_NAME"))'
+    )
+
+
+def test_views_select_existing_columns_only():
+    for table in (JOBS_TABLE, ENDPOINTS_TABLE):
+        names = {name for name, _ in table.columns}
+        assert set(table.view_columns) <= names
+        assert render_view(table, "SME").startswith(f'CREATE OR REPLACE VIEW "SME"."{table.view_name}" AS')
+
+
+def test_views_never_show_the_external_id_or_session():
+    assert not {"AWS_ASSUME_ROLE_EXTERNAL_ID", "SESSION_ID"} & set(JOBS_TABLE.view_columns)
+
+
+def test_every_metadata_statement_is_idempotent_and_never_destructive():
+    for statement in metadata_statements("SME"):
+        text = statement.sql.upper()
+        assert "IF NOT EXISTS" in text or text.startswith("CREATE OR REPLACE VIEW"), statement.sql
+        assert not re.search(r"\b(DROP|TRUNCATE|DELETE|UPDATE|MERGE|INSERT)\b", text), statement.sql
+
+
+@pytest.mark.parametrize("schema", ["SME", 'we"ird schema', "Ünïcödé"])
+def test_upgrade_from_the_old_table_keeps_rows_and_runs_twice(schema):
+    db = duckdb.connect()
+    quoted_schema = '"' + schema.replace('"', '""') + '"'
+    db.execute(f"CREATE SCHEMA {quoted_schema}")
+    old_columns = ", ".join(f'"{name}" {sql_type}' for name, sql_type in JOBS_TABLE.columns[:16])
+    db.execute(f'CREATE TABLE {quoted_schema}."SME_METADATA_AUTOPILOT_JOBS" ({old_columns})')
+    db.execute(f'INSERT INTO {quoted_schema}."SME_METADATA_AUTOPILOT_JOBS" ("JOB_NAME", "PROBLEM_TYPE") '
+               "VALUES ('oldjob', 'Regression')")
+    for _ in range(2):
+        for statement in metadata_statements(schema):
+            db.execute(statement.sql)
+    rows = db.execute(f'SELECT "JOB_NAME", "PROBLEM_TYPE", "JOB_STATUS" FROM {quoted_schema}."SME_AUTOPILOT_JOBS"').fetchall()
+    assert rows == [("oldjob", "Regression", None)]
+    columns = [row[0] for row in db.execute(f'DESCRIBE {quoted_schema}."SME_METADATA_AUTOPILOT_JOBS"').fetchall()]
+    assert columns == [name for name, _ in JOBS_TABLE.columns]
+    db.execute(f'SELECT * FROM {quoted_schema}."SME_AUTOPILOT_ENDPOINTS"').fetchall()
