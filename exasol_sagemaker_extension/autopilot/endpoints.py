@@ -1,0 +1,201 @@
+"""Deploy a candidate of a finished AutoML job as a real-time endpoint: model → endpoint config → endpoint.
+
+Deployment is idempotent so that a retry after a timeout or a failed later step (the Lua script creates the
+prediction UDF afterwards) never creates a second, forgotten endpoint that keeps costing money:
+  * an endpoint that already serves a model built from the same candidate is returned (after waiting for it);
+  * an endpoint serving something else is refused, never silently replaced;
+  * a model or endpoint config left behind by an earlier attempt without its endpoint is replaced.
+Model and config names are derived from the endpoint name (see ``names``), so deletion finds them again.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import Any, Callable
+
+import boto3
+
+from exasol_sagemaker_extension.autopilot.aws_errors import aws_call, unless_missing
+from exasol_sagemaker_extension.autopilot.candidates import list_candidate_descriptions
+from exasol_sagemaker_extension.autopilot.credentials import session_secrets
+from exasol_sagemaker_extension.autopilot.endpoint_compute import EndpointCompute
+from exasol_sagemaker_extension.autopilot.endpoint_waiting import (
+    ProgressCallback,
+    endpoint_failed,
+    wait_until_in_service,
+)
+from exasol_sagemaker_extension.autopilot.inference_output import with_inference_output
+from exasol_sagemaker_extension.autopilot.job_status import describe_job_raw, resolved_problem_type
+from exasol_sagemaker_extension.autopilot.names import (
+    endpoint_config_name_for,
+    model_name_for,
+    validate_candidate_name,
+    validate_endpoint_name,
+    validate_job_name,
+)
+from exasol_sagemaker_extension.errors import SmeError
+
+DEFAULT_TIMEOUT_SECONDS = 1800.0
+_STILL_RUNNING = ("InProgress", "Stopping")
+
+
+@dataclass(frozen=True)
+class DeploymentSpec:
+    job_name: str
+    endpoint_name: str
+    compute: EndpointCompute
+    candidate_name: str | None = None
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+
+
+@dataclass(frozen=True)
+class Deployment:
+    endpoint_name: str
+    endpoint_status: str
+    model_name: str
+    endpoint_config_name: str
+    candidate_name: str
+    problem_type: str
+    inference_output: tuple[str, ...]
+    serverless: bool
+
+
+def deploy(
+    session: boto3.Session,
+    spec: DeploymentSpec,
+    on_progress: ProgressCallback = lambda status: None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Deployment:
+    """Deploy the best (or the named) candidate of ``spec.job_name`` as ``spec.endpoint_name`` and wait."""
+    validate_job_name(spec.job_name)
+    validate_endpoint_name(spec.endpoint_name)
+    if spec.candidate_name is not None:
+        validate_candidate_name(spec.candidate_name)
+    spec.compute.validate()
+    if not spec.timeout_seconds or spec.timeout_seconds <= 0:
+        raise SmeError("E-SME-146", "timeout_seconds must be positive.", ["Give e.g. 1800, or leave it out."])
+
+    secrets = session_secrets(session)
+    client = session.client("sagemaker")
+    job = describe_job_raw(session, spec.job_name)
+    _require_completed(job)
+    problem_type = resolved_problem_type(job)
+    candidate = _choose_candidate(session, job, spec.candidate_name)
+    containers, inference_output = with_inference_output(candidate["InferenceContainers"], problem_type)
+    deployment = Deployment(
+        endpoint_name=spec.endpoint_name,
+        endpoint_status="",
+        model_name=model_name_for(spec.endpoint_name),
+        endpoint_config_name=endpoint_config_name_for(spec.endpoint_name),
+        candidate_name=candidate["CandidateName"],
+        problem_type=str(problem_type),
+        inference_output=inference_output,
+        serverless=spec.compute.is_serverless,
+    )
+    existing = unless_missing(
+        lambda: client.describe_endpoint(EndpointName=spec.endpoint_name),
+        "describe the endpoint", spec.endpoint_name, secrets,
+    )
+    if existing is None:
+        _create_resources(client, deployment, job["RoleArn"], containers, spec.compute, secrets)
+    else:
+        deployment = _adopt_existing(client, existing, deployment, candidate, secrets)
+    status = wait_until_in_service(client, spec.endpoint_name, spec.timeout_seconds, on_progress, secrets, sleep)
+    return replace(deployment, endpoint_status=status)
+
+
+def _require_completed(job: dict[str, Any]) -> None:
+    status = job["AutoMLJobStatus"]
+    if status == "Completed":
+        return
+    name = job["AutoMLJobName"]
+    if status in _STILL_RUNNING:
+        raise SmeError(
+            "E-SME-140",
+            f"The AutoML job {name} is still {status} ({job.get('AutoMLJobSecondaryStatus') or 'no detail'}); "
+            "there is no final model to deploy yet.",
+            ["Poll with SME_POLL_SAGEMAKER_AUTOPILOT_JOB_STATUS until JOB_STATUS is Completed, then deploy."],
+        )
+    raise SmeError(
+        "E-SME-141",
+        f"The AutoML job {name} ended {status} and cannot be deployed: {job.get('FailureReason') or 'AWS gave no reason'}.",
+        ["Fix the cause named by AWS and train again under a new job name."],
+    )
+
+
+def _choose_candidate(session: boto3.Session, job: dict[str, Any], candidate_name: str | None) -> dict[str, Any]:
+    best = job.get("BestCandidate") or {}
+    if candidate_name is None or candidate_name == best.get("CandidateName"):
+        candidate = best
+    else:
+        matches = list_candidate_descriptions(session, job["AutoMLJobName"], CandidateNameEquals=candidate_name)
+        candidate = matches[0] if matches else {}
+    if not candidate.get("InferenceContainers"):
+        wanted = candidate_name or "best candidate"
+        raise SmeError(
+            "E-SME-142",
+            f"The AutoML job {job['AutoMLJobName']} has no deployable {wanted}.",
+            [
+                "List the job's candidates (SME_AUTOPILOT_CANDIDATES_UDF) and pick a Completed one by name.",
+                "Omit candidate_name to deploy the best candidate.",
+            ],
+        )
+    return candidate
+
+
+def _create_resources(
+    client: Any,
+    deployment: Deployment,
+    role_arn: str,
+    containers: list[dict[str, Any]],
+    compute: EndpointCompute,
+    secrets: tuple[str, ...],
+) -> None:
+    """Create model, config and endpoint, replacing a model/config left behind without its endpoint."""
+    model, config = deployment.model_name, deployment.endpoint_config_name
+    unless_missing(lambda: client.delete_endpoint_config(EndpointConfigName=config), "delete the stale endpoint config", config, secrets)
+    unless_missing(lambda: client.delete_model(ModelName=model), "delete the stale model", model, secrets)
+    with aws_call("create the model", model, secrets=secrets):
+        client.create_model(ModelName=model, ExecutionRoleArn=role_arn, Containers=containers)
+    with aws_call("create the endpoint config", config, secrets=secrets):
+        client.create_endpoint_config(EndpointConfigName=config, ProductionVariants=[compute.production_variant(model)])
+    with aws_call("create the endpoint", deployment.endpoint_name, secrets=secrets):
+        client.create_endpoint(EndpointName=deployment.endpoint_name, EndpointConfigName=config)
+
+
+def _adopt_existing(
+    client: Any, endpoint: dict[str, Any], wanted: Deployment, candidate: dict[str, Any], secrets: tuple[str, ...]
+) -> Deployment:
+    """The existing endpoint if it serves ``candidate``; otherwise an error (nothing is replaced)."""
+    name = wanted.endpoint_name
+    if endpoint["EndpointStatus"] == "Failed":
+        raise endpoint_failed(name, "Failed", endpoint.get("FailureReason"))
+    config_name = endpoint["EndpointConfigName"]
+    with aws_call("describe the endpoint config", config_name, secrets=secrets):
+        variants = client.describe_endpoint_config(EndpointConfigName=config_name)["ProductionVariants"]
+    model_name = variants[0]["ModelName"]
+    model = unless_missing(lambda: client.describe_model(ModelName=model_name), "describe the model", model_name, secrets)
+    if model is None or _container_identity(model.get("Containers", [])) != _container_identity(candidate["InferenceContainers"]):
+        raise SmeError(
+            "E-SME-145",
+            f"The endpoint {name} already exists and serves a different model than candidate {wanted.candidate_name}.",
+            [
+                f"Choose another endpoint name, or delete {name} first (SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT).",
+            ],
+        )
+    return Deployment(
+        endpoint_name=name,
+        endpoint_status=endpoint["EndpointStatus"],
+        model_name=model_name,
+        endpoint_config_name=config_name,
+        candidate_name=wanted.candidate_name,
+        problem_type=wanted.problem_type,
+        inference_output=wanted.inference_output,
+        serverless="ServerlessConfig" in variants[0],
+    )
+
+
+def _container_identity(containers: list[dict[str, Any]]) -> list[tuple[str | None, str | None]]:
+    """What makes two models the same candidate: the same images with the same model artifacts, in order."""
+    return [(c.get("Image"), c.get("ModelDataUrl")) for c in containers]

@@ -1,0 +1,283 @@
+"""Start a SageMaker Autopilot training job (CreateAutoMLJobV2) on CSV files that Exasol exported to S3.
+
+Everything AWS would reject is checked here first, so the user learns about a typo in the objective or an out of
+range limit immediately, with the rule spelled out, instead of from an AWS ValidationException (or, worse, after
+a long export). The objective is accepted as ``"F1"`` or in the old extension's JSON form ``{"MetricName": "F1"}``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import boto3
+
+from exasol_sagemaker_extension.autopilot.aws_errors import aws_call
+from exasol_sagemaker_extension.autopilot.credentials import session_secrets
+from exasol_sagemaker_extension.autopilot.names import validate_job_name
+from exasol_sagemaker_extension.errors import SmeError
+
+PROBLEM_TYPES = ("BinaryClassification", "MulticlassClassification", "Regression")
+MODES = ("AUTO", "ENSEMBLING", "HYPERPARAMETER_TUNING")
+# Metrics per problem type (AWS API reference of AutoMLJobObjective; LogLoss from the Autopilot metrics page).
+METRICS_BY_PROBLEM_TYPE = {
+    "BinaryClassification": ("Accuracy", "AUC", "BalancedAccuracy", "F1", "Precision", "Recall", "LogLoss"),
+    "MulticlassClassification": ("Accuracy", "BalancedAccuracy", "F1macro", "PrecisionMacro", "RecallMacro", "LogLoss"),
+    "Regression": ("MAE", "MSE", "R2", "RMSE"),
+}
+ALL_METRICS = tuple(sorted({m for metrics in METRICS_BY_PROBLEM_TYPE.values() for m in metrics}))
+# AWS's documented defaults; AWS wants problem type and objective together or neither.
+DEFAULT_METRIC = {"BinaryClassification": "F1", "MulticlassClassification": "Accuracy", "Regression": "MSE"}
+MAX_CANDIDATES_RANGE = (1, 750)
+MAX_TAGS = 50
+INPUT_CONTENT_TYPE = "text/csv;header=present"
+_S3_URI_PATTERN = re.compile(r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?$")
+_ROLE_ARN_PATTERN = re.compile(r"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-/]+$")
+_SAMPLE_WEIGHT_PATTERN = re.compile(r"^[a-zA-Z0-9_-]{1,256}$")
+_TAG_TEXT_PATTERN = re.compile(r"^[\w\s.:/=+\-@]*$")
+
+
+@dataclass(frozen=True)
+class TrainingSpec:
+    """What the user asked for; optional fields left None are not sent, so AWS applies its defaults."""
+
+    job_name: str
+    input_s3_uri: str
+    output_s3_uri: str
+    role_arn: str
+    target_attribute_name: str
+    problem_type: str | None = None
+    objective: str | None = None
+    max_candidates: int | None = None
+    max_runtime_per_training_job_in_seconds: int | None = None
+    max_runtime_for_automl_job_in_seconds: int | None = None
+    mode: str | None = None
+    sample_weight_attribute_name: str | None = None
+    validation_fraction: float | None = None
+    tags: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class StartedJob:
+    job_name: str
+    job_arn: str
+
+
+def start_training(session: boto3.Session, spec: TrainingSpec) -> StartedJob:
+    """Validate ``spec`` and start the AutoML V2 job; returns its name and ARN."""
+    request = build_create_request(spec)
+    with aws_call("create the AutoML job", spec.job_name, secrets=session_secrets(session)):
+        response = session.client("sagemaker").create_auto_ml_job_v2(**request)
+    return StartedJob(job_name=spec.job_name, job_arn=response["AutoMLJobArn"])
+
+
+def build_create_request(spec: TrainingSpec) -> dict[str, Any]:
+    """The CreateAutoMLJobV2 parameters for ``spec``, after checking every value against AWS's rules."""
+    validate_job_name(spec.job_name)
+    problem_type, metric = resolve_objective(spec.problem_type, spec.objective)
+    tabular: dict[str, Any] = {
+        "TargetAttributeName": _required_text("target_attribute_name", spec.target_attribute_name),
+        # Always present (possibly empty): AWS treats every member as optional.
+        "CompletionCriteria": _completion_criteria(spec),
+    }
+    if problem_type:
+        tabular["ProblemType"] = problem_type
+    if spec.mode is not None:
+        tabular["Mode"] = _mode(spec.mode)
+    if spec.sample_weight_attribute_name is not None:
+        tabular["SampleWeightAttributeName"] = _sample_weight(spec.sample_weight_attribute_name)
+    request: dict[str, Any] = {
+        "AutoMLJobName": spec.job_name,
+        "AutoMLJobInputDataConfig": [
+            {
+                "ChannelType": "training",
+                "ContentType": INPUT_CONTENT_TYPE,
+                "CompressionType": "Gzip",
+                "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": _s3_uri("input_s3_uri", spec.input_s3_uri)}},
+            }
+        ],
+        "OutputDataConfig": {"S3OutputPath": _s3_uri("output_s3_uri", spec.output_s3_uri)},
+        "AutoMLProblemTypeConfig": {"TabularJobConfig": tabular},
+        "RoleArn": _role_arn(spec.role_arn),
+    }
+    if metric:
+        request["AutoMLJobObjective"] = {"MetricName": metric}
+    if spec.validation_fraction is not None:
+        request["DataSplitConfig"] = {"ValidationFraction": _validation_fraction(spec.validation_fraction)}
+    if spec.tags:
+        request["Tags"] = _tags(spec.tags)
+    return request
+
+
+def parse_objective(objective: str | None) -> str | None:
+    """The metric name from ``"F1"`` or ``'{"MetricName": "F1"}'`` (None when no objective was given)."""
+    if objective is None or not str(objective).strip():
+        return None
+    text = str(objective).strip()
+    if text.startswith("{"):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError:
+            parsed = None
+        if not isinstance(parsed, dict) or not isinstance(parsed.get("MetricName"), str):
+            raise SmeError(
+                "E-SME-131",
+                f"The objective {text!r} is neither a metric name nor JSON of the form {{\"MetricName\": \"F1\"}}.",
+                [f"Give one of {', '.join(ALL_METRICS)}."],
+            )
+        text = parsed["MetricName"]
+    if text not in ALL_METRICS:
+        raise SmeError(
+            "E-SME-131",
+            f"{text!r} is not an Autopilot objective metric.",
+            [f"Give one of {', '.join(ALL_METRICS)} (names are case-sensitive)."],
+        )
+    return text
+
+
+def resolve_objective(problem_type: str | None, objective: str | None) -> tuple[str | None, str | None]:
+    """Problem type and metric as AWS wants them: both or neither, and the metric fitting the problem type."""
+    metric = parse_objective(objective)
+    if problem_type is None or not str(problem_type).strip():
+        if metric:
+            raise SmeError(
+                "E-SME-130",
+                f"An objective ({metric}) was given without a problem type; AWS needs both or neither.",
+                [f"Add problem_type (one of {', '.join(PROBLEM_TYPES)}) or drop the objective."],
+            )
+        return None, None
+    if problem_type not in PROBLEM_TYPES:
+        raise SmeError(
+            "E-SME-130",
+            f"{problem_type!r} is not an Autopilot problem type.",
+            [f"Give one of {', '.join(PROBLEM_TYPES)}, or leave it out to let Autopilot detect it."],
+        )
+    if metric is None:
+        return problem_type, DEFAULT_METRIC[problem_type]
+    if metric not in METRICS_BY_PROBLEM_TYPE[problem_type]:
+        raise SmeError(
+            "E-SME-131",
+            f"The objective {metric} does not apply to {problem_type}.",
+            [f"For {problem_type} use one of {', '.join(METRICS_BY_PROBLEM_TYPE[problem_type])}."],
+        )
+    return problem_type, metric
+
+
+def _completion_criteria(spec: TrainingSpec) -> dict[str, int]:
+    criteria: dict[str, int] = {}
+    if spec.max_candidates is not None:
+        criteria["MaxCandidates"] = _integer_in_range("max_candidates", spec.max_candidates, *MAX_CANDIDATES_RANGE)
+    if spec.max_runtime_per_training_job_in_seconds is not None:
+        criteria["MaxRuntimePerTrainingJobInSeconds"] = _integer_in_range(
+            "max_runtime_per_training_job_in_seconds", spec.max_runtime_per_training_job_in_seconds, 1, None
+        )
+    if spec.max_runtime_for_automl_job_in_seconds is not None:
+        criteria["MaxAutoMLJobRuntimeInSeconds"] = _integer_in_range(
+            "max_runtime_for_automl_job_in_seconds", spec.max_runtime_for_automl_job_in_seconds, 1, None
+        )
+    return criteria
+
+
+def _integer_in_range(name: str, value: Any, low: int, high: int | None) -> int:
+    is_integer = isinstance(value, int) and not isinstance(value, bool)
+    if not is_integer and isinstance(value, float) and value.is_integer():
+        value, is_integer = int(value), True
+    if not is_integer or value < low or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise SmeError(
+            "E-SME-132",
+            f"{name} must be a whole number {bounds}, got {value!r}.",
+            [f"Set {name} to a whole number {bounds}, or leave it out to use AWS's default."],
+        )
+    return value
+
+
+def _validation_fraction(value: Any) -> float:
+    number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else math.nan
+    if not 0 < number < 1:
+        raise SmeError(
+            "E-SME-132",
+            f"validation_fraction must be a number strictly between 0 and 1, got {value!r}.",
+            ["Use e.g. 0.2 to keep a fifth of the rows for validation, or leave it out (AWS default 0.2)."],
+        )
+    return number
+
+
+def _mode(mode: str) -> str:
+    if mode not in MODES:
+        raise SmeError(
+            "E-SME-133",
+            f"{mode!r} is not an Autopilot training mode.",
+            [f"Give one of {', '.join(MODES)}, or leave it out (AUTO)."],
+        )
+    return mode
+
+
+def _sample_weight(name: str) -> str:
+    if not isinstance(name, str) or not _SAMPLE_WEIGHT_PATTERN.match(name):
+        raise SmeError(
+            "E-SME-137",
+            f"{name!r} cannot be a sample weight column for Autopilot.",
+            ["AWS allows 1-256 letters, digits, '_' and '-'; rename or alias the column in a view."],
+        )
+    return name
+
+
+def _s3_uri(name: str, uri: Any) -> str:
+    if not isinstance(uri, str) or not _S3_URI_PATTERN.match(uri) or len(uri) > 512:
+        raise SmeError(
+            "E-SME-134",
+            f"{name} must be an s3://<bucket>/<prefix> URI of at most 512 characters, got {uri!r}.",
+            ["Check the bucket of the AWS connection and the s3_output_path."],
+        )
+    return uri
+
+
+def _role_arn(arn: Any) -> str:
+    if not isinstance(arn, str) or not _ROLE_ARN_PATTERN.match(arn) or len(arn) > 2048:
+        raise SmeError(
+            "E-SME-135",
+            f"{arn!r} is not an IAM role ARN.",
+            ["Give iam_sagemaker_role as arn:aws:iam::<12-digit account>:role/<role SageMaker may assume>."],
+        )
+    return arn
+
+
+def _required_text(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise SmeError("E-SME-137", f"{name} is required.", [f"Give {name} as a non-empty string."])
+    return value
+
+
+def _tags(tags: Mapping[str, str]) -> list[dict[str, str]]:
+    if not isinstance(tags, Mapping) or len(tags) > MAX_TAGS:
+        raise SmeError(
+            "E-SME-136",
+            f"tags must be a JSON object with at most {MAX_TAGS} entries.",
+            ['Give tags as {"key": "value", ...}.'],
+        )
+    result = []
+    for key, value in tags.items():
+        valid = (
+            isinstance(key, str)
+            and isinstance(value, str)
+            and 1 <= len(key) <= 128
+            and len(value) <= 256
+            and not key.lower().startswith("aws:")
+            and _TAG_TEXT_PATTERN.match(key)
+            and _TAG_TEXT_PATTERN.match(value)
+        )
+        if not valid:
+            raise SmeError(
+                "E-SME-136",
+                f"The tag {key!r}: {value!r} breaks AWS's tag rules.",
+                [
+                    "Keys: 1-128 characters, values: up to 256, both strings of letters, digits, spaces and "
+                    "_ . : / = + - @; keys must not start with 'aws:'.",
+                ],
+            )
+        result.append({"Key": key, "Value": value})
+    return result

@@ -1,0 +1,29 @@
+"""SME_AUTOPILOT_CANDIDATES_UDF: one row per candidate of an AutoML job, rank 1 = best by the objective."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from exasol_sagemaker_extension.autopilot.candidates import list_candidates
+from exasol_sagemaker_extension.udfs.request import UdfRequest
+
+
+class CandidatesUdf:
+    """SCALAR … EMITS (CANDIDATE_RANK, CANDIDATE_NAME, CANDIDATE_STATUS, OBJECTIVE_METRIC_NAME,
+    OBJECTIVE_METRIC_VALUE, IS_BEST)."""
+
+    def __init__(self, exa: Any) -> None:
+        self._exa = exa
+
+    def run(self, ctx: Any) -> None:
+        request = UdfRequest(ctx[0])
+        job_name = request.text("job_name", required=True) or ""
+        for candidate in list_candidates(request.aws_session(self._exa), job_name):
+            ctx.emit(
+                candidate.rank,
+                candidate.name,
+                candidate.status,
+                candidate.objective_metric_name,
+                candidate.objective_metric_value,
+                candidate.is_best,
+            )
