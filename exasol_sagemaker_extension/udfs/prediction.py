@@ -1,0 +1,287 @@
+"""The per-endpoint prediction UDF: ``SELECT s."EP"([k1, …, kK,] f1, …, fN) FROM t [GROUP BY …]``.
+
+A SET UDF with dynamic input and output. Its generated script text (doc/developer_guide.md) is::
+
+    _udf = PredictionUdf(exa, "<config json>")
+    run = _udf.run
+    default_output_columns = _udf.default_output_columns
+
+The config (endpoint, model connection, problem type, feature and target names/types) is baked into the
+script at deployment; everything that may change afterwards — credentials, region, role, the endpoint's
+status, batching settings — is read from the model connection at run time, so that deleting the endpoint makes
+the UDF fail with a clear "endpoint deleted" error rather than an obscure AWS one.
+
+Leading arguments beyond the N features are row keys (K = input columns - N): echoed unchanged, never sent
+to the model, so results can be joined back without training on a fake ID column.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from exasol_sagemaker_extension.autopilot.exasol_csv import FeatureColumn, encode_rows
+from exasol_sagemaker_extension.autopilot.exasol_values import to_emit_values
+from exasol_sagemaker_extension.autopilot.inference_response import (
+    BINARY_CLASSIFICATION,
+    MULTICLASS_CLASSIFICATION,
+    normalise_problem_type,
+)
+from exasol_sagemaker_extension.autopilot.prediction import PredictionClient, PredictionSettings, runtime_client
+from exasol_sagemaker_extension.autopilot.prediction_types import cast_predictions
+from exasol_sagemaker_extension.autopilot.sql_type import TIMESTAMP, SqlType, parse_sql_type
+from exasol_sagemaker_extension.errors import SmeError
+from exasol_sagemaker_extension.udfs.connection import session_from_exa
+
+_PRIVILEGE_MARKER = "privilege"
+# Rows read per get_dataframe call = requests in flight × rows per request × this, so the thread pool stays
+# busy for several rounds per chunk while memory stays bounded.
+_ROUNDS_PER_CHUNK = 4
+_MAX_CHUNK_ROWS = 200_000
+# Exasol's emit(DataFrame) takes timestamps only as datetime64[ns]; outside its range rows are emitted singly.
+_NS_RANGE = (pd.Timestamp.min.ceil("us").to_pydatetime(), pd.Timestamp.max.floor("us").to_pydatetime())
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    sql_type: str
+
+
+@dataclass(frozen=True)
+class PredictionConfig:
+    """The JSON the deployment baked into the script."""
+
+    endpoint_name: str
+    model_connection_name: str
+    problem_type: str
+    features: tuple[ColumnSpec, ...]
+    target: ColumnSpec
+
+    @classmethod
+    def from_json(cls, text: str) -> PredictionConfig:
+        try:
+            document = json.loads(text)
+            features = tuple(ColumnSpec(str(c["name"]), str(c["sql_type"])) for c in document["feature_columns"])
+            target = ColumnSpec(str(document["target"]["name"]), str(document["target"]["sql_type"]))
+            config = cls(
+                str(document["endpoint_name"]),
+                str(document["model_connection_name"]),
+                normalise_problem_type(document["problem_type"]),
+                features,
+                target,
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise SmeError(
+                "E-SME-240",
+                f"The configuration inside this prediction UDF is unreadable ({type(error).__name__}: {error}).",
+                ["Redeploy the endpoint with SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT to regenerate the UDF."],
+            ) from None
+        if not config.features:
+            raise SmeError(
+                "E-SME-240",
+                "The configuration inside this prediction UDF lists no feature columns.",
+                ["Redeploy the endpoint with SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT to regenerate the UDF."],
+            )
+        return config
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How the call's arguments split into K row keys and N features, with their declared SQL types."""
+
+    key_types: tuple[SqlType | None, ...]
+    feature_types: tuple[SqlType, ...]
+    key_type_texts: tuple[str, ...]
+    feature_type_texts: tuple[str, ...]
+
+
+class PredictionUdf:
+    """Adapter between Exasol's ``exa``/``ctx`` and the autopilot prediction client."""
+
+    def __init__(self, exa: Any, config_json: str) -> None:
+        self._exa = exa
+        self._config = PredictionConfig.from_json(config_json)
+        self._target_type = parse_sql_type(self._config.target.sql_type)
+        self._client: PredictionClient | None = None
+        self._chunk_rows = 0
+
+    def default_output_columns(self) -> str:
+        """The EMITS list for a call without an EMITS clause (answered before ``run``)."""
+        layout = self._layout()
+        keys = len(layout.key_type_texts)
+        key_names = ["ROW_KEY"] if keys == 1 else [f"ROW_KEY_{i}" for i in range(1, keys + 1)]
+        columns = [f"{_quote(name)} {sql}" for name, sql in zip(key_names, layout.key_type_texts)]
+        columns += [
+            f"{_quote(feature.name)} {sql}" for feature, sql in zip(self._config.features, layout.feature_type_texts)
+        ]
+        if self._config.problem_type in (BINARY_CLASSIFICATION, MULTICLASS_CLASSIFICATION):
+            columns.append('"PROBABILITY" DOUBLE')
+        if self._config.problem_type == MULTICLASS_CLASSIFICATION:
+            columns.append('"PROBABILITIES" VARCHAR(2000000) UTF8')
+        columns.append(f'"PREDICTIONS" {self._config.target.sql_type}')
+        return ", ".join(columns)
+
+    def run(self, ctx: Any) -> None:
+        layout = self._layout()
+        client = self._prediction_client()
+        rows_done = 0
+        while True:
+            frame = ctx.get_dataframe(num_rows=self._chunk_rows, start_col=0)
+            if frame is None:  # Exasol answers None once the group is exhausted (and raises if asked again)
+                return
+            self._predict_and_emit(ctx, frame, layout, client, rows_done + 1)
+            rows_done += len(frame)
+
+    def _predict_and_emit(
+        self, ctx: Any, frame: pd.DataFrame, layout: _Layout, client: PredictionClient, first_row_number: int
+    ) -> None:
+        keys = len(layout.key_types)
+        features = [
+            FeatureColumn(spec.name, sql_type, frame.iloc[:, keys + index])
+            for index, (spec, sql_type) in enumerate(zip(self._config.features, layout.feature_types))
+        ]
+        predictions = client.predict(encode_rows(features, first_row_number), first_row_number)
+        output = [to_emit_values(frame.iloc[:, i], sql_type) for i, sql_type in enumerate(layout.key_types)]
+        output += [to_emit_values(column.values, column.sql_type) for column in features]
+        if predictions.probability is not None:
+            output.append(predictions.probability)
+        if predictions.probabilities is not None:
+            output.append(predictions.probabilities)
+        output.append(cast_predictions(predictions.labels, self._target_type, first_row_number))
+        timestamp_columns = [
+            i for i, sql_type in enumerate(list(layout.key_types) + list(layout.feature_types))
+            if sql_type is not None and sql_type.kind == TIMESTAMP
+        ]
+        if self._target_type.kind == TIMESTAMP:
+            timestamp_columns.append(len(output) - 1)
+        _emit(ctx, output, timestamp_columns)
+
+    def _layout(self) -> _Layout:
+        meta = self._exa.meta
+        columns = list(meta.input_columns)
+        features = len(self._config.features)
+        keys = len(columns) - features
+        if keys < 0:
+            raise SmeError(
+                "E-SME-243",
+                f"The prediction UDF of endpoint {self._config.endpoint_name!r} got {len(columns)} arguments but "
+                f"needs at least the {features} feature columns: "
+                f"{', '.join(f.name for f in self._config.features)}.",
+                ["Pass the feature columns in training order, optionally preceded by row-key columns."],
+            )
+        key_texts = tuple(str(c.sql_type) for c in columns[:keys])
+        feature_texts = tuple(str(c.sql_type) for c in columns[keys:])
+        return _Layout(
+            tuple(_optional_sql_type(text) for text in key_texts),
+            tuple(parse_sql_type(text) for text in feature_texts),
+            key_texts,
+            feature_texts,
+        )
+
+    def _prediction_client(self) -> PredictionClient:
+        """Built on the first group and reused for the VM's later groups (a boto3 client costs ~50 ms)."""
+        if self._client is None:
+            model = self._model_connection()
+            settings = PredictionSettings(
+                max_rows_per_request=_setting(model, "max_rows_per_request", PredictionSettings.max_rows_per_request),
+                max_requests_in_flight=_setting(
+                    model, "max_requests_in_flight", PredictionSettings.max_requests_in_flight
+                ),
+                serverless=bool(model.get("serverless")),
+            )
+            session = session_from_exa(
+                self._exa,
+                str(model.get("aws_credentials_connection_name") or ""),
+                model.get("aws_region"),
+                model.get("aws_assume_role_arn"),
+                model.get("aws_assume_role_external_id"),
+            )
+            self._client = PredictionClient(
+                runtime_client(session, settings), self._config.endpoint_name, self._config.problem_type, settings
+            )
+            self._chunk_rows = min(
+                _MAX_CHUNK_ROWS, settings.max_rows_per_request * settings.max_requests_in_flight * _ROUNDS_PER_CHUNK
+            )
+        return self._client
+
+    def _model_connection(self) -> dict[str, Any]:
+        name = self._config.model_connection_name
+        try:
+            address = self._exa.get_connection(name).address
+        except Exception as error:  # the UDF runtimes raise different types; the text tells the cause
+            detail = "may not be used by the current user" if _PRIVILEGE_MARKER in str(error).lower() else (
+                "does not exist"
+            )
+            raise SmeError(
+                "E-SME-241",
+                f"The model connection {name!r} of endpoint {self._config.endpoint_name!r} {detail}.",
+                [
+                    f"GRANT ACCESS ON CONNECTION {name} TO <user or role>; if it exists.",
+                    "Otherwise redeploy the endpoint with SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT.",
+                ],
+            ) from None
+        try:
+            model = json.loads(address)
+            if not isinstance(model, dict):
+                raise ValueError("not a JSON object")
+        except ValueError as error:
+            raise SmeError(
+                "E-SME-241",
+                f"The model connection {name!r} does not hold the endpoint's JSON settings ({error}).",
+                ["Redeploy the endpoint with SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT to rewrite the connection."],
+            ) from None
+        if str(model.get("status", "")).lower() == "deleted":
+            raise SmeError(
+                "E-SME-242",
+                f"The endpoint {self._config.endpoint_name!r} was deleted, so this UDF cannot predict any more.",
+                ["Redeploy the model with SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT (the same endpoint name works)."],
+            )
+        return model
+
+
+def _setting(model: dict[str, Any], key: str, default: int) -> Any:
+    value = model.get(key)
+    return default if value is None else value
+
+
+def _optional_sql_type(text: str) -> SqlType | None:
+    """Row keys are only echoed, so types the codec does not model (INTERVAL, HASHTYPE, …) are fine."""
+    try:
+        return parse_sql_type(text)
+    except SmeError:
+        return None
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _emit(ctx: Any, columns: list[list[Any]], timestamp_columns: list[int]) -> None:
+    """One ``emit(DataFrame)`` for the chunk; row by row only if a timestamp lies outside datetime64[ns]."""
+    frame_columns: dict[int, pd.Series] = {}
+    for index, values in enumerate(columns):
+        if index in timestamp_columns:
+            if not _fits_nanoseconds(values):
+                _emit_rows(ctx, columns)
+                return
+            frame_columns[index] = pd.Series(np.array(values, dtype="datetime64[ns]"))
+        else:
+            array = np.empty(len(values), dtype=object)
+            array[:] = values
+            frame_columns[index] = pd.Series(array, dtype=object)
+    ctx.emit(pd.DataFrame(frame_columns))
+
+
+def _fits_nanoseconds(values: list[Any]) -> bool:
+    low, high = _NS_RANGE
+    return all(value is None or low <= value <= high for value in values)
+
+
+def _emit_rows(ctx: Any, columns: list[list[Any]]) -> None:
+    for row in zip(*columns):
+        ctx.emit(*row)
