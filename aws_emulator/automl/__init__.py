@@ -1,0 +1,1 @@
+"""Real AutoML behind the emulated CreateAutoMLJobV2: data loading, search, model stages and inference."""

@@ -1,0 +1,177 @@
+"""One AutoML job from input prefix to published candidates, independent of moto.
+
+The moto extension hands in the request, an object store (the moto S3 backend) and a progress sink (the moto job
+object); this module decides the statuses, limits and artifacts the way Autopilot does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import math
+import time
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from aws_emulator.automl import artifacts, dataset, metrics, search
+from aws_emulator.automl.failure import JobFailure
+from aws_emulator.automl.stages import FeatureTransform
+from aws_emulator.settings import EmulatorSettings
+
+# Autopilot's AUTO mode: ensembling below 100 MB of data, hyperparameter tuning above.
+AUTO_MODE_HPO_MIN_BYTES = 100 * 1024 * 1024
+DEFAULT_VALIDATION_FRACTION = 0.2
+
+
+class ObjectStore(Protocol):
+    def keys(self, bucket: str, prefix: str) -> list[str]: ...
+    def get(self, bucket: str, key: str) -> bytes: ...
+    def put(self, bucket: str, key: str, data: bytes) -> None: ...
+
+
+class Progress(Protocol):
+    def secondary_status(self, status: str) -> None: ...
+    def stopped(self) -> bool: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class JobRequest:
+    name: str
+    input_uris: list[str]
+    output_path: str
+    target: str
+    problem_type: str | None
+    objective: str | None
+    mode: str
+    max_candidates: int | None
+    max_seconds_per_trial: int | None
+    max_job_seconds: int | None
+    sample_weight: str | None
+    validation_fraction: float
+
+
+@dataclasses.dataclass(frozen=True)
+class JobResult:
+    problem_type: str
+    objective: metrics.Metric
+    candidates: list[dict[str, Any]]  # AutoMLCandidate shapes, best first
+    secondary_status: str
+
+
+def split_s3_uri(uri: str) -> tuple[str, str]:
+    """``s3://bucket/key`` as ``(bucket, key)``."""
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    if not uri.startswith("s3://") or not bucket:
+        raise JobFailure(f"'{uri}' is not an s3://<bucket>/<prefix> URI.")
+    return bucket, key
+
+
+class AutoMLJobRunner:
+    """Runs one job; ``run`` returns the result, or None if the job was stopped, or raises ``JobFailure``."""
+
+    def __init__(self, request: JobRequest, store: ObjectStore, progress: Progress,
+                 settings: EmulatorSettings, work_dir: Path) -> None:
+        self._request = request
+        self._store = store
+        self._progress = progress
+        self._settings = settings
+        self._work_dir = work_dir
+        self._started = time.monotonic()
+
+    def run(self) -> JobResult | None:
+        request = self._request
+        self._progress.secondary_status("AnalyzingData")
+        table = dataset.read_training_table(self._input_objects())
+        data = dataset.split_target(table, request.target, request.sample_weight, self._settings.min_training_rows)
+        problem_type = dataset.resolve_problem_type(data.target, request.problem_type)
+        objective = metrics.objective_for(problem_type, request.objective)
+        mode = request.mode
+        if mode == "AUTO":
+            mode = artifacts.ENSEMBLING if table.raw_bytes < AUTO_MODE_HPO_MIN_BYTES else artifacts.HYPERPARAMETER_TUNING
+        if self._progress.stopped():
+            return None
+        self._progress.secondary_status("FeatureEngineering" if mode == artifacts.HYPERPARAMETER_TUNING
+                                        else "TrainingModels")
+        features = FeatureTransform.fit(data.features)
+        labels = sorted(set(data.target)) if problem_type != dataset.REGRESSION else None
+        if labels is not None:
+            codes = {label: code for code, label in enumerate(labels)}
+            target = data.target.map(codes).to_numpy(dtype=int)
+        else:
+            target = data.target.astype(float).to_numpy()
+        if mode == artifacts.HYPERPARAMETER_TUNING:
+            self._progress.secondary_status("ModelTuning")
+        budget, budget_is_users = self._time_budget()
+        spec = search.SearchSpec(
+            problem_type=problem_type, classification=labels is not None,
+            class_count=len(labels) if labels is not None else 0, objective=objective,
+            validation_fraction=request.validation_fraction, time_budget_seconds=budget,
+            max_trials=request.max_candidates,
+            max_seconds_per_trial=min(request.max_seconds_per_trial or budget, budget),
+            threads=self._settings.training_threads, log_file=self._work_dir / f"{request.name}.flaml.jsonl")
+        found = search.run_search(features.frame_of(data.features), target, data.weights, spec)
+        if self._progress.stopped():
+            return None
+        candidates = [self._publish(c, mode, features, labels, problem_type == dataset.BINARY, objective)
+                      for c in found.candidates]
+        if request.max_candidates is not None and found.trials >= request.max_candidates:
+            secondary = "MaxCandidatesReached"
+        elif budget_is_users and found.search_seconds >= 0.95 * budget:
+            secondary = "MaxAutoMLJobRuntimeReached"
+        else:
+            secondary = "Completed"
+        return JobResult(problem_type, objective, candidates, secondary)
+
+    def _input_objects(self) -> list[tuple[str, bytes]]:
+        objects = []
+        for uri in self._request.input_uris:
+            bucket, prefix = split_s3_uri(uri)
+            keys = [k for k in self._store.keys(bucket, prefix) if not k.endswith("/")]
+            objects.extend((f"s3://{bucket}/{key}", self._store.get(bucket, key)) for key in sorted(keys))
+        if not objects:
+            raise JobFailure(f"No data files were found under {', '.join(self._request.input_uris)}.")
+        return objects
+
+    def _time_budget(self) -> tuple[float, bool]:
+        """Seconds left for the search, and whether the user's MaxAutoMLJobRuntimeInSeconds is what limits it."""
+        elapsed = time.monotonic() - self._started
+        users = self._request.max_job_seconds
+        users_left = users - elapsed if users is not None else math.inf
+        budget = max(1.0, min(users_left, self._settings.max_training_seconds))
+        return budget, users_left <= self._settings.max_training_seconds
+
+    def _publish(self, candidate: search.TrainedCandidate, mode: str, features: FeatureTransform,
+                 labels: list[str] | None, binary: bool, objective: metrics.Metric) -> dict[str, Any]:
+        """Write the candidate's model files and describe it as an AutoMLCandidate."""
+        request = self._request
+        name = f"{request.name}-{candidate.learner.replace('_', '-')}-{candidate.trial_id:03d}"[:64]
+        bucket, prefix = split_s3_uri(request.output_path)
+        base = f"{prefix.rstrip('/')}/{request.name}/candidates/{name}".lstrip("/")
+        containers = []
+        for container in artifacts.containers_for(mode, features, candidate.model, labels, binary):
+            key = f"{base}/{container.folder}/model.tar.gz"
+            self._store.put(bucket, key, artifacts.pack(container.stage))
+            containers.append({"Image": container.image, "ModelDataUrl": f"s3://{bucket}/{key}",
+                               "Environment": dict(container.environment)})
+        now = datetime.datetime.now(datetime.timezone.utc)
+        return {
+            "CandidateName": name,
+            "FinalAutoMLJobObjectiveMetric": {
+                "Type": objective.objective_type, "MetricName": objective.name,
+                "Value": candidate.metrics[objective.name], "StandardMetricName": objective.name,
+            },
+            "ObjectiveStatus": "Succeeded",
+            "CandidateSteps": [],
+            "CandidateStatus": "Completed",
+            "InferenceContainers": containers,
+            "CreationTime": now,
+            "EndTime": now,
+            "LastModifiedTime": now,
+            "CandidateProperties": {"CandidateMetrics": [
+                {"MetricName": metric_name, "StandardMetricName": metric_name, "Value": float(value),
+                 "Set": "Validation"}
+                for metric_name, value in candidate.metrics.items() if np.isfinite(value)
+            ]},
+        }

@@ -1,0 +1,381 @@
+"""Where moto 5.2.5 stops short of SageMaker, and the hooks that close the gap.
+
+moto stores CreateAutoMLJobV2 requests but its jobs never run (their "best candidate" is a constant); it has no
+ListCandidatesForAutoMLJob; its endpoints are InService at once and InvokeEndpoint answers canned text. This
+module adds, inside the moto server process only:
+
+* training: ``SageMakerModelBackend.create_auto_ml_job_v2`` is wrapped; after moto has validated and stored the job,
+  the job is reset to ``InProgress/Starting`` and handed to a bounded thread pool running ``AutoMLJobRunner``,
+  which reads the input prefix from the moto S3 backend, trains, writes model.tar.gz files back into it and moves
+  the moto job object through Autopilot's statuses. ``AutoMLJob.describe``/``summary`` are wrapped only to drop
+  fields that are not set yet (moto fills them with placeholders);
+* ``SageMakerResponse.list_candidates_for_auto_ml_job``: a new action (moto dispatches by method name);
+* endpoints: ``create_endpoint`` is wrapped so a new endpoint is ``Creating`` and turns ``InService`` (model files
+  loaded) or ``Failed`` after ``endpoint_startup_seconds``; ``delete_endpoint`` forgets the loaded model;
+* ``SageMakerRuntimeResponse.invoke_endpoint`` is replaced by real inference with AWS's error responses.
+
+Why this is stable against moto 5.2.5: the version is pinned and checked on install; the hooks touch only public
+method names of moto's backend and response classes (the same names moto's own URL dispatch uses) and plain
+attributes of its model objects (``auto_ml_jobs``, ``endpoints``, ``endpoint_configs``, ``_models``, the job's
+status fields, the endpoint's ``endpoint_status``/``failure_reason``), all of which ``tests/aws_emulator``
+exercises end to end, so an incompatible moto fails those tests rather than misbehaving silently.
+"""
+
+from __future__ import annotations
+
+import base64
+import concurrent.futures
+import datetime
+import json
+import logging
+import tempfile
+import threading
+import traceback
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import unquote
+
+import moto
+from moto.core.responses import ActionResult
+from moto.s3.exceptions import MissingBucket
+from moto.s3.models import s3_backends
+from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
+from moto.sagemaker.models import AutoMLJob, SageMakerModelBackend, sagemaker_backends
+from moto.sagemaker.responses import SageMakerResponse
+from moto.sagemakerruntime.responses import SageMakerRuntimeResponse
+from moto.utilities.utils import get_partition
+
+from aws_emulator.automl import artifacts, metrics
+from aws_emulator.automl.failure import JobFailure
+from aws_emulator.automl.inference import LoadedContainer, invoke
+from aws_emulator.automl.job import DEFAULT_VALIDATION_FRACTION, AutoMLJobRunner, JobRequest, split_s3_uri
+from aws_emulator.automl.stages import InferenceError
+from aws_emulator.settings import EmulatorSettings
+
+SUPPORTED_MOTO_VERSION = "5.2.5"
+MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # InvokeEndpoint's documented limit (Body max length 6291456)
+_DEFAULT_PAGE_SIZE = 10
+_log = logging.getLogger("aws_emulator")
+
+
+class _State:
+    """Everything the hooks share: settings, the training pool, candidates and loaded endpoint models."""
+
+    def __init__(self, settings: EmulatorSettings) -> None:
+        self.settings = settings
+        self.work_dir = settings.work_dir or Path(tempfile.mkdtemp(prefix="aws-emulator-"))
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        self.pool = concurrent.futures.ThreadPoolExecutor(settings.max_parallel_jobs, "automl-job")
+        self.lock = threading.Lock()
+        self.candidates: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        self.endpoints: dict[tuple[str, str, str], list[LoadedContainer]] = {}
+
+
+_state: _State | None = None
+
+
+def install(settings: EmulatorSettings) -> None:
+    """Install the hooks once per process; the moto server must be started after this."""
+    global _state
+    if moto.__version__ != SUPPORTED_MOTO_VERSION:
+        raise RuntimeError(f"aws_emulator supports moto {SUPPORTED_MOTO_VERSION}, found {moto.__version__}")
+    if _state is not None:
+        if _state.settings != settings:
+            raise RuntimeError("aws_emulator hooks are already installed with other settings")
+        return
+    _state = _State(settings)
+    SageMakerModelBackend.create_auto_ml_job_v2 = _create_auto_ml_job_v2(SageMakerModelBackend.create_auto_ml_job_v2)
+    AutoMLJob.describe = _without_unset(AutoMLJob.describe)
+    AutoMLJob.summary = _without_unset(AutoMLJob.summary)
+    SageMakerResponse.list_candidates_for_auto_ml_job = _list_candidates_for_auto_ml_job
+    SageMakerModelBackend.create_endpoint = _create_endpoint(SageMakerModelBackend.create_endpoint)
+    SageMakerModelBackend.delete_endpoint = _delete_endpoint(SageMakerModelBackend.delete_endpoint)
+    SageMakerRuntimeResponse.invoke_endpoint = _invoke_endpoint
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+# ----------------------------------------------------------------------------------------------------- training
+
+def _create_auto_ml_job_v2(original: Callable[..., str]) -> Callable[..., str]:
+    def create(backend: SageMakerModelBackend, **kwargs: Any) -> str:
+        tabular = (kwargs.get("auto_ml_problem_type_config") or {}).get("TabularJobConfig")
+        if tabular is not None:
+            _validate_tabular(tabular, kwargs.get("auto_ml_job_objective"))
+        requested_config = kwargs["auto_ml_problem_type_config"]
+        if tabular is not None:  # moto 5.2.5 indexes both keys unconditionally; AWS makes them optional
+            kwargs["auto_ml_problem_type_config"] = {"TabularJobConfig": {
+                "ProblemType": None, "CompletionCriteria": {}, **tabular}}
+        arn = original(backend, **kwargs)
+        job = backend.auto_ml_jobs[kwargs["auto_ml_job_name"]]
+        job.auto_ml_problem_type_config = requested_config
+        job.auto_ml_job_secondary_status = "Starting"
+        job.best_candidate = None
+        job.end_time = None
+        job.failure_reason = None
+        job.partial_failure_reasons = None
+        job.auto_ml_job_artifacts = None
+        job.model_deploy_config = kwargs.get("model_deploy_config")
+        job.model_deploy_result = None
+        if tabular is None:
+            _fail(job, "ClientError: The AWS emulator trains tabular jobs (TabularJobConfig) only.")
+            return arn
+        if tabular.get("ProblemType") is None:
+            job.resolved_attributes = None
+        request = _job_request(job, tabular)
+        _state.pool.submit(_train, backend.account_id, backend.region_name, job, request)
+        return arn
+
+    return create
+
+
+def _validate_tabular(tabular: dict[str, Any], objective: dict[str, str] | None) -> None:
+    """Checks AWS makes before accepting the job (a ValidationException, not a failed job)."""
+    problem_type = tabular.get("ProblemType")
+    if objective and problem_type and objective["MetricName"] not in metrics.objective_names(problem_type):
+        raise ValidationError(
+            message=f"The objective metric {objective['MetricName']} is not valid for problem type "
+                    f"{problem_type}. Valid metrics: {', '.join(metrics.objective_names(problem_type))}.")
+
+
+def _job_request(job: AutoMLJob, tabular: dict[str, Any]) -> JobRequest:
+    criteria = tabular.get("CompletionCriteria") or {}
+    objective = job.auto_ml_job_objective or {}
+    return JobRequest(
+        name=job.auto_ml_job_name,
+        input_uris=[c["DataSource"]["S3DataSource"]["S3Uri"] for c in job.auto_ml_job_input_data_config
+                    if c.get("ChannelType", "training") == "training"],
+        output_path=job.output_data_config["S3OutputPath"],
+        target=tabular["TargetAttributeName"],
+        problem_type=tabular.get("ProblemType"),
+        objective=objective.get("MetricName"),
+        mode=tabular.get("Mode") or "AUTO",
+        max_candidates=criteria.get("MaxCandidates"),
+        max_seconds_per_trial=criteria.get("MaxRuntimePerTrainingJobInSeconds"),
+        max_job_seconds=criteria.get("MaxAutoMLJobRuntimeInSeconds"),
+        sample_weight=tabular.get("SampleWeightAttributeName"),
+        validation_fraction=float((job.data_split_config or {}).get("ValidationFraction")
+                                  or DEFAULT_VALIDATION_FRACTION),
+    )
+
+
+class _MotoS3Store:
+    """The moto S3 backend of the job's account, as ``ObjectStore``."""
+
+    def __init__(self, account_id: str, region: str) -> None:
+        self._backend = s3_backends[account_id][get_partition(region)]
+
+    def keys(self, bucket: str, prefix: str) -> list[str]:
+        try:
+            stored = self._backend.get_bucket(bucket).keys
+        except MissingBucket as error:
+            raise JobFailure(f"The S3 bucket {bucket} does not exist.") from error
+        return [k for k in list(stored.keys()) if k.startswith(prefix)]
+
+    def get(self, bucket: str, key: str) -> bytes:
+        stored = self._backend.get_object(bucket, key)
+        if stored is None:
+            raise JobFailure(f"The object s3://{bucket}/{key} disappeared while the job read it.")
+        return stored.value
+
+    def put(self, bucket: str, key: str, data: bytes) -> None:
+        try:
+            self._backend.put_object(bucket, key, data)
+        except MissingBucket as error:
+            raise JobFailure(f"The output S3 bucket {bucket} does not exist.") from error
+
+
+class _MotoJobProgress:
+    def __init__(self, job: AutoMLJob) -> None:
+        self._job = job
+
+    def secondary_status(self, status: str) -> None:
+        self._job.auto_ml_job_secondary_status = status
+        self._job.last_modified_time = _now()
+
+    def stopped(self) -> bool:
+        return self._job.auto_ml_job_status in ("Stopping", "Stopped")
+
+
+def _train(account_id: str, region: str, job: AutoMLJob, request: JobRequest) -> None:
+    """Pool worker: run the job and record its outcome on the moto job object; never raises."""
+    try:
+        result = AutoMLJobRunner(request, _MotoS3Store(account_id, region), _MotoJobProgress(job),
+                                 _state.settings, _state.work_dir).run()
+    except JobFailure as failure:
+        _fail(job, failure.reason)
+        return
+    except Exception as error:  # a crash in the search must still end the job, as on AWS
+        _log.error("AutoML job %s crashed:\n%s", request.name, traceback.format_exc())
+        _fail(job, f"AlgorithmError: {type(error).__name__}: {error}")
+        return
+    if result is None or job.auto_ml_job_status != "InProgress":
+        return  # stopped while it trained
+    with _state.lock:
+        _state.candidates[(account_id, region, request.name)] = result.candidates
+    job.auto_ml_job_objective = {"MetricName": result.objective.name}
+    job.resolved_attributes = {
+        "AutoMLJobObjective": {"MetricName": result.objective.name},
+        "CompletionCriteria": (job.auto_ml_problem_type_config["TabularJobConfig"].get("CompletionCriteria")
+                               or {}),
+        "AutoMLProblemTypeResolvedAttributes": {"TabularResolvedAttributes": {"ProblemType": result.problem_type}},
+    }
+    job.best_candidate = result.candidates[0]
+    job.end_time = job.last_modified_time = _now()
+    job.auto_ml_job_secondary_status = result.secondary_status
+    job.auto_ml_job_status = "Completed"
+
+
+def _fail(job: AutoMLJob, reason: str) -> None:
+    if job.auto_ml_job_status != "InProgress":
+        return
+    job.failure_reason = reason
+    job.end_time = job.last_modified_time = _now()
+    job.auto_ml_job_secondary_status = "Failed"
+    job.auto_ml_job_status = "Failed"
+
+
+def _without_unset(method: Callable[[AutoMLJob], dict[str, Any]]) -> Callable[[AutoMLJob], dict[str, Any]]:
+    def described(job: AutoMLJob) -> dict[str, Any]:
+        return {key: value for key, value in method(job).items() if value is not None}
+
+    return described
+
+
+def _list_candidates_for_auto_ml_job(self: SageMakerResponse) -> ActionResult:
+    name = self._get_param("AutoMLJobName")
+    if name not in self.sagemaker_backend.auto_ml_jobs:
+        raise ResourceNotFound(f"Could not find AutoML job with name {name}.")
+    with _state.lock:
+        candidates = list(_state.candidates.get((self.current_account, self.region, name), []))
+    status = self._get_param("StatusEquals")
+    wanted_name = self._get_param("CandidateNameEquals")
+    candidates = [c for c in candidates if (status is None or c["CandidateStatus"] == status)
+                  and (wanted_name is None or c["CandidateName"] == wanted_name)]
+    sort_keys: dict[str, Callable[[dict[str, Any]], Any]] = {
+        "CreationTime": lambda c: c["CreationTime"],
+        "Status": lambda c: c["CandidateStatus"],
+        "FinalObjectiveMetricValue": lambda c: c["FinalAutoMLJobObjectiveMetric"]["Value"],
+    }
+    sort_by = self._get_param("SortBy")
+    if sort_by is not None:
+        candidates.sort(key=sort_keys[sort_by], reverse=self._get_param("SortOrder") == "Descending")
+    elif self._get_param("SortOrder") == "Descending":
+        candidates.reverse()
+    start = _page_start(self._get_param("NextToken"))
+    size = self._get_param("MaxResults") or _DEFAULT_PAGE_SIZE
+    result: dict[str, Any] = {"Candidates": candidates[start:start + size]}
+    if start + size < len(candidates):
+        result["NextToken"] = base64.urlsafe_b64encode(json.dumps({"start": start + size}).encode()).decode()
+    return ActionResult(result)
+
+
+def _page_start(token: str | None) -> int:
+    if token is None:
+        return 0
+    try:
+        return int(json.loads(base64.urlsafe_b64decode(token.encode()))["start"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValidationError(message="Invalid pagination token.") from error
+
+
+# ----------------------------------------------------------------------------------------------------- endpoints
+
+def _create_endpoint(original: Callable[..., Any]) -> Callable[..., Any]:
+    def create(backend: SageMakerModelBackend, endpoint_name: str, endpoint_config_name: str,
+               tags: list[dict[str, str]]) -> Any:
+        if endpoint_name in backend.endpoints:
+            raise ValidationError(
+                message=f'Cannot create already existing endpoint "{backend.endpoints[endpoint_name].arn}".')
+        endpoint = original(backend, endpoint_name, endpoint_config_name, tags)
+        config = backend.endpoint_configs[endpoint_config_name]
+        model = backend._models[config.production_variants[0]["ModelName"]]
+        definitions = [dict(c) for c in (model.containers or [model.primary_container])]
+        endpoint.endpoint_status = "Creating"
+        timer = threading.Timer(_state.settings.endpoint_startup_seconds, _bring_up,
+                                (backend, endpoint, definitions))
+        timer.daemon = True
+        timer.start()
+        return endpoint
+
+    return create
+
+
+def _bring_up(backend: SageMakerModelBackend, endpoint: Any, definitions: list[dict[str, Any]]) -> None:
+    """Load every container's model file; the endpoint is InService only if all of them load."""
+    store = s3_backends[backend.account_id][get_partition(backend.region_name)]
+    loaded = []
+    failure = None
+    for definition in definitions:
+        url = definition.get("ModelDataUrl", "")
+        try:
+            bucket, key = split_s3_uri(url)
+            stored = store.get_object(bucket, key)
+        except (JobFailure, MissingBucket):
+            bucket, key, stored = url, "", None
+        if stored is None:
+            failure = (f"Failed to download model data(bucket: {bucket}, key: {key}). Please ensure that there is "
+                       f"an object located at the URL and that the role passed to CreateModel has permissions "
+                       f"to download the model.")
+            break
+        try:
+            loaded.append(LoadedContainer(artifacts.unpack(stored.value), definition.get("Environment") or {}))
+        except artifacts.ArtifactError as error:
+            failure = f"The model data at {url} cannot be loaded: {error}."
+            break
+    if backend.endpoints.get(endpoint.endpoint_name) is not endpoint:
+        return  # deleted (or replaced) while it was being created
+    if failure is not None:
+        endpoint.failure_reason = failure
+        endpoint.endpoint_status = "Failed"
+    else:
+        with _state.lock:
+            _state.endpoints[(backend.account_id, backend.region_name, endpoint.endpoint_name)] = loaded
+        endpoint.endpoint_status = "InService"
+    endpoint.last_modified_time = _now()
+
+
+def _delete_endpoint(original: Callable[..., None]) -> Callable[..., None]:
+    def delete(backend: SageMakerModelBackend, endpoint_name: str) -> None:
+        original(backend, endpoint_name)
+        with _state.lock:
+            _state.endpoints.pop((backend.account_id, backend.region_name, endpoint_name), None)
+
+    return delete
+
+
+def _invoke_endpoint(self: SageMakerRuntimeResponse) -> tuple[int, dict[str, str], str]:
+    name = unquote(self.path.split("/")[2])
+    body: bytes = self.raw_body if isinstance(self.raw_body, bytes) else str(self.raw_body or "").encode()
+    if len(body) > MAX_PAYLOAD_BYTES:
+        return _runtime_error(413, "ValidationError", f"Request {uuid.uuid4()} has oversize body.")
+    backend = sagemaker_backends[self.current_account][self.region]
+    endpoint = backend.endpoints.get(name)
+    with _state.lock:
+        containers = _state.endpoints.get((self.current_account, self.region, name))
+    if endpoint is None or endpoint.endpoint_status != "InService" or containers is None:
+        return _runtime_error(400, "ValidationError", f"Endpoint {name} of account {self.current_account} not found.")
+    try:
+        answer = invoke(containers, body, self.headers.get("Content-Type"), self.headers.get("Accept"))
+    except InferenceError as error:
+        log_group = f"/aws/sagemaker/Endpoints/{name}"
+        kind = "client" if error.status < 500 else "server"
+        message = (f"Received {kind} error ({error.status}) from model with message \"{error.message}\". See "
+                   f"https://{self.region}.console.aws.amazon.com/cloudwatch/home?region={self.region}"
+                   f"#logEventViewer:group={log_group} in account {self.current_account} for more information.")
+        return _runtime_error(424, "ModelError", message, {
+            "OriginalStatusCode": error.status, "OriginalMessage": error.message,
+            "LogStreamArn": f"arn:aws:logs:{self.region}:{self.current_account}:log-group:{log_group}",
+        })
+    variant = endpoint.production_variants[0]["VariantName"] if endpoint.production_variants else "AllTraffic"
+    return 200, {"Content-Type": "text/csv", "x-Amzn-Invoked-Production-Variant": variant}, answer.decode("utf-8")
+
+
+def _runtime_error(status: int, code: str, message: str,
+                   extra: dict[str, Any] | None = None) -> tuple[int, dict[str, str], str]:
+    """A rest-json error as SageMaker Runtime sends it (botocore reads the code from x-amzn-ErrorType)."""
+    headers = {"status": str(status), "x-amzn-ErrorType": code, "Content-Type": "application/json"}
+    return status, headers, json.dumps({"Message": message, **(extra or {})})

@@ -1,0 +1,40 @@
+"""The emulator's server process: moto in server mode on loopback, with the SageMaker hooks installed.
+
+The server runs in a process of its own (started by ``AwsEmulator`` or ``python -m aws_emulator``) so that the
+hooks on moto's classes, moto's global backends and the CPU-heavy training never touch the process of the
+caller, which may itself use moto in-process (``mock_aws``) for unit tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+
+from moto.server import ThreadedMotoServer
+
+from aws_emulator import moto_extension
+from aws_emulator.settings import EmulatorSettings
+
+LOOPBACK = "127.0.0.1"
+READY_PREFIX = "AWS_EMULATOR_READY "
+_PARENT_POLL_SECONDS = 1.0
+
+
+def serve(port: int, settings: EmulatorSettings, parent_pid: int | None = None) -> None:
+    """Serve until SIGTERM/SIGINT (or until ``parent_pid`` is gone); announce the address on stdout first."""
+    moto_extension.install(settings)
+    server = ThreadedMotoServer(ip_address=LOOPBACK, port=port, verbose=False)
+    server.start()
+    host, bound_port = server.get_host_and_port()
+    print(READY_PREFIX + json.dumps({"endpoint_url": f"http://{host}:{bound_port}"}), flush=True)
+    sys.stdout = sys.stderr  # nothing else may write into the pipe the parent stops reading
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    while not stop.wait(_PARENT_POLL_SECONDS):
+        if parent_pid is not None and os.getppid() != parent_pid:
+            break
+    server.stop()
