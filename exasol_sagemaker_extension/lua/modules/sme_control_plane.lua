@@ -1,0 +1,51 @@
+-- Calls of the control-plane UDFs (training, status, candidates, deployment, deletion). Each takes one JSON
+-- request built with cjson, so user values reach Python as data, never as SQL text.
+
+local cjson = require("cjson")
+local errors = require("sme_errors")
+local database = require("sme_database")
+local identifiers = require("sme_identifiers")
+local values = require("sme_values")
+
+local M = {}
+
+-- The request keys every UDF understands; absent values become JSON null.
+function M.request(aws, fields)
+    local request = {
+        aws_credentials_connection_name = aws.connection,
+        aws_region = values.json_value(aws.region),
+        aws_assume_role_arn = values.json_value(aws.assume_role_arn),
+        aws_assume_role_external_id = values.json_value(aws.assume_role_external_id),
+    }
+    for key, value in pairs(fields) do
+        request[key] = values.json_value(value)
+    end
+    return request
+end
+
+-- Runs SELECT "<script schema>"."<udf>"(:request_json); `failure` as for sme_database.run.
+function M.call(udf_name, request, failure)
+    local sql = "SELECT " .. identifiers.qualified(exa.meta.script_schema, udf_name) .. "(:request_json)"
+    return database.run(sql, { request_json = cjson.encode(request) }, failure)
+end
+
+-- Decodes a UDF's JSON answer and checks that it has the given keys (E-SME-19 otherwise).
+function M.decode_answer(udf_name, text, keys)
+    local ok, answer = pcall(cjson.decode, text)
+    local missing = {}
+    if ok and type(answer) == "table" then
+        for _, key in ipairs(keys) do
+            if values.is_absent(answer[key]) then
+                missing[#missing + 1] = key
+            end
+        end
+    end
+    if not ok or type(answer) ~= "table" or #missing > 0 then
+        errors.raise_error("E-SME-19", string.format("%s returned an unreadable answer: %s", udf_name,
+            tostring(text)), { "Make sure the extension's scripts and UDFs come from the same release"
+                .. " (re-run sme-deploy)." })
+    end
+    return answer
+end
+
+return M

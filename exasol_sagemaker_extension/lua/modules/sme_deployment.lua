@@ -1,0 +1,196 @@
+-- SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT and its serverless variant. Everything the prediction UDF needs is
+-- checked before the deployment UDF is called (job metadata with its columns, the UDF's schema, the UDF language),
+-- so no endpoint is created that cannot get its UDF. After the endpoint exists, every failure says so, because
+-- an endpoint costs money until it is deleted.
+
+local cjson = require("cjson")
+local errors = require("sme_errors")
+local database = require("sme_database")
+local identifiers = require("sme_identifiers")
+local aws_names = require("sme_aws_names")
+local script_args = require("sme_script_args")
+local jobs_metadata = require("sme_jobs_metadata")
+local endpoints_metadata = require("sme_endpoints_metadata")
+local control_plane = require("sme_control_plane")
+local model_connection = require("sme_model_connection")
+local prediction_udf = require("sme_prediction_udf")
+local values = require("sme_values")
+
+local M = {}
+
+M.RESULT_COLUMNS = "ENDPOINT_NAME VARCHAR(63) UTF8, ENDPOINT_STATUS VARCHAR(32) UTF8,"
+    .. " PREDICTION_UDF VARCHAR(300) UTF8, MODEL_CONNECTION_NAME VARCHAR(256) UTF8,"
+    .. " CANDIDATE_NAME VARCHAR(256) UTF8, PROBLEM_TYPE VARCHAR(32) UTF8"
+
+local DEPLOYMENT_UDF = "SME_AUTOPILOT_DEPLOYMENT_UDF"
+
+local function known_job(job_name)
+    local job = jobs_metadata.find(job_name)
+    if job == nil then
+        errors.raise_error("E-SME-30", string.format("The job %q is not in SME_METADATA_AUTOPILOT_JOBS.", job_name), {
+            "Deploy a job that was trained with SME_TRAIN_WITH_SAGEMAKER_AUTOPILOT in this schema; check the name.",
+        })
+    end
+    return job
+end
+
+local function decode_list(text)
+    local ok, list = pcall(cjson.decode, text or "")
+    if ok and type(list) == "table" then
+        return list
+    end
+    return nil
+end
+
+-- Features (COLUMN_NAMES minus the target, in training order) and the target, each { name, sql_type }.
+local function model_columns(job)
+    local names, types = decode_list(job.column_names), decode_list(job.column_types)
+    local target = job.target_attribute_name
+    local features, target_column = {}, nil
+    if names and types and #names == #types and target then
+        for i = 1, #names do
+            local column = { name = names[i], sql_type = types[i] }
+            if names[i] == target then
+                target_column = column
+            else
+                features[#features + 1] = column
+            end
+        end
+    end
+    if target_column == nil or #features == 0 then
+        errors.raise_error("E-SME-31", string.format("The metadata of job %q lacks the training columns.",
+            job.job_name), {
+            "Train the job again with SME_TRAIN_WITH_SAGEMAKER_AUTOPILOT; its COLUMN_NAMES, COLUMN_TYPES and"
+                .. " TARGET_ATTRIBUTE_NAME must list the exported columns including the target.",
+        })
+    end
+    return features, target_column
+end
+
+local function check_schema_exists(schema)
+    local result = database.run("SELECT SCHEMA_NAME FROM SYS.EXA_SCHEMAS WHERE SCHEMA_NAME = :schema_name",
+        { schema_name = schema }, {
+            code = "E-SME-18",
+            message = "Reading SYS.EXA_SCHEMAS failed",
+            mitigations = { "Check that you may read SYS.EXA_SCHEMAS." },
+        })
+    if #result == 0 then
+        errors.raise_error("E-SME-33", string.format("The schema %q for the prediction UDF does not exist.", schema), {
+            "Create the schema first, or name an existing one (unquoted names are converted to upper case).",
+        })
+    end
+end
+
+-- The script language alias of the installed UDFs, so the prediction UDF runs in the same container.
+local function udf_language()
+    local result = database.run("SELECT SCRIPT_LANGUAGE FROM SYS.EXA_ALL_SCRIPTS WHERE SCRIPT_SCHEMA = :schema_name"
+        .. " AND SCRIPT_NAME = :script_name", { schema_name = exa.meta.script_schema, script_name = DEPLOYMENT_UDF }, {
+            code = "E-SME-18",
+            message = "Reading SYS.EXA_ALL_SCRIPTS failed",
+            mitigations = { "Check that you may read SYS.EXA_ALL_SCRIPTS." },
+        })
+    local language = #result > 0 and values.present(result[1][1]) or nil
+    if type(language) ~= "string" or not language:match("^[A-Za-z][A-Za-z0-9_]*$") then
+        errors.raise_error("E-SME-38", string.format("%s is not installed in schema %q.", DEPLOYMENT_UDF,
+            exa.meta.script_schema), { "Install the extension with sme-deploy." })
+    end
+    return language
+end
+
+local function deploy_endpoint(job, endpoint_name, aws, capacity)
+    local request = control_plane.request(aws, {
+        job_name = job.job_name,
+        endpoint_name = endpoint_name,
+        instance_type = capacity.instance_type,
+        instance_count = capacity.instance_count,
+        serverless_memory_size_in_mb = capacity.memory_size_in_mb,
+        serverless_max_concurrency = capacity.max_concurrency,
+        candidate_name = nil,
+        timeout_seconds = nil,
+    })
+    local result = control_plane.call(DEPLOYMENT_UDF, request, {
+        code = "E-SME-34",
+        message = string.format("Deploying endpoint %q for job %q failed", endpoint_name, job.job_name),
+        mitigations = {
+            "Only a job whose status is Completed can be deployed; check it with"
+                .. " SME_POLL_SAGEMAKER_AUTOPILOT_JOB_STATUS.",
+            "Check the AWS connection, the region and the instance settings.",
+        },
+    })
+    return control_plane.decode_answer(DEPLOYMENT_UDF, result[1][1],
+        { "endpoint_name", "endpoint_status", "candidate_name", "problem_type" })
+end
+
+local function after_deployment(code, endpoint_name, what)
+    return {
+        code = code,
+        message = string.format("Endpoint %q is deployed and incurs costs, but %s failed", endpoint_name, what),
+        mitigations = {
+            "Fix the cause below and run the deployment again, or delete the endpoint with"
+                .. " SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT.",
+        },
+    }
+end
+
+local function deploy(args, capacity)
+    local job_name = aws_names.check_job_name(values.present(args.job_name))
+    local endpoint_name = aws_names.check_endpoint_name(values.present(args.endpoint_name))
+    local schema = identifiers.normalize(script_args.string(args.schema_name, "schema_name"), "schema_name")
+    local job = known_job(job_name)
+    local features, target = model_columns(job)
+    local aws = script_args.aws_settings(args.connection_name, args.aws_region, job)
+    check_schema_exists(schema)
+    local language = udf_language()
+    local answer = deploy_endpoint(job, endpoint_name, aws, capacity)
+
+    local connection_name = model_connection.name(endpoint_name)
+    local serverless = capacity.memory_size_in_mb ~= nil
+    model_connection.write(connection_name, model_connection.address({
+        aws = aws, endpoint_name = endpoint_name, job_name = job_name, problem_type = answer.problem_type,
+        status = "deployed", serverless = serverless,
+    }), after_deployment("E-SME-35", endpoint_name, "writing its model connection " .. connection_name))
+
+    local config = prediction_udf.config(endpoint_name, connection_name, answer.problem_type, features, target)
+    database.run(prediction_udf.statement(language, schema, endpoint_name, config), nil,
+        after_deployment("E-SME-36", endpoint_name, "creating its prediction UDF"))
+
+    endpoints_metadata.record_deployment({
+        endpoint_name = endpoint_name, job_name = job_name, candidate_name = answer.candidate_name,
+        udf_schema_name = schema, udf_name = endpoint_name, model_connection_name = connection_name,
+        instance_type = capacity.instance_type, instance_count = capacity.instance_count,
+        serverless_memory_size_in_mb = capacity.memory_size_in_mb,
+        serverless_max_concurrency = capacity.max_concurrency, problem_type = answer.problem_type,
+        status = "deployed", script_user = exa.meta.current_user,
+    }, after_deployment("E-SME-37", endpoint_name, "recording it in SME_METADATA_AUTOPILOT_ENDPOINTS"))
+
+    return { { endpoint_name, answer.endpoint_status, identifiers.qualified(schema, endpoint_name), connection_name,
+        answer.candidate_name, answer.problem_type } }, M.RESULT_COLUMNS
+end
+
+-- args: job_name, endpoint_name, schema_name, instance_type, instance_count, connection_name, aws_region
+function M.deploy_on_instances(args)
+    local instance_type = script_args.string(args.instance_type, "instance_type")
+    if not instance_type:match("^ml%.[%w%-]+%.[%w]+$") then
+        errors.raise_error("E-SME-20", string.format("The argument instance_type %q is not a SageMaker instance type.",
+            instance_type), { "Give an instance type such as ml.m5.large." })
+    end
+    return deploy(args, {
+        instance_type = instance_type,
+        instance_count = script_args.integer(args.instance_count, "instance_count", 1, 1000),
+    })
+end
+
+-- args: job_name, endpoint_name, schema_name, memory_size_in_mb, max_concurrency, connection_name, aws_region
+function M.deploy_serverless(args)
+    local memory = script_args.integer(args.memory_size_in_mb, "memory_size_in_mb", 1024, 6144)
+    if memory % 1024 ~= 0 then
+        errors.raise_error("E-SME-20", "The argument memory_size_in_mb must be a multiple of 1024.",
+            { "Use 1024, 2048, 3072, 4096, 5120 or 6144." })
+    end
+    return deploy(args, {
+        memory_size_in_mb = memory,
+        max_concurrency = script_args.integer(args.max_concurrency, "max_concurrency", 1, 200),
+    })
+end
+
+return M

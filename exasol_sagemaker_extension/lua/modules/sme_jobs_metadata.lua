@@ -1,0 +1,77 @@
+-- SME_METADATA_AUTOPILOT_JOBS in the extension schema: one row per training job. Later scripts read the AWS
+-- settings of a job from it (connection, region, assumed role) so users need not repeat them.
+
+local database = require("sme_database")
+local identifiers = require("sme_identifiers")
+local values = require("sme_values")
+
+local M = {}
+
+local TABLE = "SME_METADATA_AUTOPILOT_JOBS"
+
+local FIND_COLUMNS = { "AWS_CREDENTIALS_CONNECTION_NAME", "AWS_REGION", "AWS_ASSUME_ROLE_ARN",
+    "AWS_ASSUME_ROLE_EXTERNAL_ID", "TARGET_ATTRIBUTE_NAME", "PROBLEM_TYPE", "COLUMN_NAMES", "COLUMN_TYPES" }
+
+local INSERT_COLUMNS = { "JOB_NAME", "AWS_CREDENTIALS_CONNECTION_NAME", "IAM_SAGEMAKER_ROLE", "S3_BUCKET_URI",
+    "S3_OUTPUT_PATH", "TARGET_ATTRIBUTE_NAME", "PROBLEM_TYPE", "OBJECTIVE", "MAX_RUNTIME_FOR_AUTOML_JOB_IN_SECONDS",
+    "MAX_CANDIDATES", "MAX_RUNTIME_PER_TRAINING_JOB_IN_SECONDS", "SESSION_ID", "SCRIPT_USER", "COLUMN_NAMES",
+    "COLUMN_TYPES", "AWS_REGION", "INPUT_SCHEMA_NAME", "INPUT_TABLE_OR_VIEW_NAME", "INPUT_S3_URI", "OUTPUT_S3_URI",
+    "JOB_ARN", "MODE", "AWS_ASSUME_ROLE_ARN", "AWS_ASSUME_ROLE_EXTERNAL_ID" }
+
+local STATUS_COLUMNS = { "JOB_STATUS", "SECONDARY_STATUS", "FAILURE_REASON", "BEST_CANDIDATE_NAME",
+    "OBJECTIVE_METRIC_NAME", "OBJECTIVE_METRIC_VALUE" }
+
+local function table_name()
+    return identifiers.qualified(exa.meta.script_schema, TABLE)
+end
+
+local function read_failure(job_name)
+    return {
+        code = "E-SME-18",
+        message = string.format("Reading the metadata of job %q from %s failed", job_name, table_name()),
+        mitigations = { "Check that the extension is installed in this schema and that you may read " .. TABLE .. "." },
+    }
+end
+
+-- The job's row as a table with lower-case keys (absent values are nil), or nil for an unknown job.
+function M.find(job_name)
+    local sql = "SELECT " .. table.concat(FIND_COLUMNS, ", ") .. " FROM " .. table_name()
+        .. " WHERE JOB_NAME = :job_name"
+    local result = database.run(sql, { job_name = job_name }, read_failure(job_name))
+    if #result == 0 then
+        return nil
+    end
+    local row = { job_name = job_name }
+    for i, column in ipairs(FIND_COLUMNS) do
+        row[column:lower()] = values.present(result[1][i])
+    end
+    return row
+end
+
+-- Inserts a new job row; `row` has the lower-case names of INSERT_COLUMNS as keys (nil = NULL).
+function M.insert(row, failure)
+    local params, placeholders = {}, {}
+    for i, column in ipairs(INSERT_COLUMNS) do
+        local key = column:lower()
+        params[key] = values.sql_value(row[key])
+        placeholders[i] = ":" .. key
+    end
+    local sql = "INSERT INTO " .. table_name() .. " (DATETIME, " .. table.concat(INSERT_COLUMNS, ", ")
+        .. ") VALUES (CURRENT_TIMESTAMP, " .. table.concat(placeholders, ", ") .. ")"
+    database.run(sql, params, failure)
+end
+
+-- Stores the latest status of a job; `status` has the lower-case names of STATUS_COLUMNS as keys.
+function M.update_status(job_name, status, failure)
+    local params, assignments = { job_name = job_name }, {}
+    for i, column in ipairs(STATUS_COLUMNS) do
+        local key = column:lower()
+        params[key] = values.sql_value(status[key])
+        assignments[i] = column .. " = :" .. key
+    end
+    local sql = "UPDATE " .. table_name() .. " SET " .. table.concat(assignments, ", ")
+        .. ", LAST_POLLED = CURRENT_TIMESTAMP WHERE JOB_NAME = :job_name"
+    database.run(sql, params, failure)
+end
+
+return M

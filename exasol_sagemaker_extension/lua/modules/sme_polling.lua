@@ -1,0 +1,46 @@
+-- SME_POLL_SAGEMAKER_AUTOPILOT_JOB_STATUS: the job's status from SageMaker through the status UDF, stored in the
+-- job's metadata row when there is one. Jobs unknown to the metadata (started elsewhere) can be polled too.
+
+local aws_names = require("sme_aws_names")
+local script_args = require("sme_script_args")
+local jobs_metadata = require("sme_jobs_metadata")
+local control_plane = require("sme_control_plane")
+local values = require("sme_values")
+
+local M = {}
+
+-- The first two columns keep the old extension's names, the rest extend them.
+M.RESULT_COLUMNS = "JOB_STATUS VARCHAR(32) UTF8, JOB_SECONDARY_STATUS VARCHAR(64) UTF8,"
+    .. " FAILURE_REASON VARCHAR(2000000) UTF8, BEST_CANDIDATE_NAME VARCHAR(256) UTF8,"
+    .. " OBJECTIVE_METRIC_NAME VARCHAR(32) UTF8, OBJECTIVE_METRIC_VALUE DOUBLE, PROBLEM_TYPE VARCHAR(32) UTF8"
+
+local STATUS_KEYS = { "job_status", "secondary_status", "failure_reason", "best_candidate_name",
+    "objective_metric_name", "objective_metric_value", "problem_type" }
+
+function M.poll(job_name, connection_name, aws_region)
+    aws_names.check_job_name(values.present(job_name))
+    local job = jobs_metadata.find(job_name)
+    local aws = script_args.aws_settings(connection_name, aws_region, job)
+    local request = control_plane.request(aws, { job_name = job_name })
+    local result = control_plane.call("SME_AUTOPILOT_JOB_STATUS_UDF", request, {
+        code = "E-SME-21",
+        message = string.format("Polling the status of job %q failed", job_name),
+        mitigations = { "Check the job name, the AWS connection and the region." },
+    })
+    local status, row = {}, {}
+    for i, key in ipairs(STATUS_KEYS) do
+        status[key] = values.present(result[1][i])
+        row[i] = result[1][i]
+    end
+    if job ~= nil then
+        jobs_metadata.update_status(job_name, status, {
+            code = "E-SME-22",
+            message = string.format("The status of job %q was read, but storing it in SME_METADATA_AUTOPILOT_JOBS"
+                .. " failed", job_name),
+            mitigations = { "Make sure you may update SME_METADATA_AUTOPILOT_JOBS." },
+        })
+    end
+    return { row }, M.RESULT_COLUMNS
+end
+
+return M

@@ -1,0 +1,84 @@
+-- The columns of the input table in COLUMN_ORDINAL_POSITION order, and the subset sent to training. The order is
+-- fixed once here because the exported CSV, the metadata row and the prediction UDF's arguments must all agree.
+
+local errors = require("sme_errors")
+local database = require("sme_database")
+local identifiers = require("sme_identifiers")
+
+local M = {}
+
+local COLUMNS_SQL = "SELECT COLUMN_NAME, COLUMN_TYPE FROM SYS.EXA_ALL_COLUMNS"
+    .. " WHERE COLUMN_SCHEMA = :schema_name AND COLUMN_TABLE = :table_name ORDER BY COLUMN_ORDINAL_POSITION"
+
+-- Returns { {name = ..., type = ...}, ... } of the table or view; raises E-SME-10 when there is none.
+function M.read(schema, table_name)
+    local qualified = identifiers.qualified(schema, table_name)
+    local result = database.run(COLUMNS_SQL, { schema_name = schema, table_name = table_name }, {
+        code = "E-SME-18",
+        message = "Reading the columns of " .. qualified .. " from SYS.EXA_ALL_COLUMNS failed",
+        mitigations = { "Check that you may read SYS.EXA_ALL_COLUMNS." },
+    })
+    if #result == 0 then
+        errors.raise_error("E-SME-10", "The table or view " .. qualified
+            .. " does not exist or is not visible to you.", {
+            "Check input_schema_name and input_table_or_view_name: unquoted names are converted to upper case,"
+                .. " names in double quotes are used exactly.",
+            "Make sure you have the SELECT privilege on the table or view.",
+        })
+    end
+    local columns = {}
+    for i = 1, #result do
+        columns[i] = { name = result[i][1], type = result[i][2] }
+    end
+    return columns
+end
+
+local function missing_column(code, what, name, qualified)
+    errors.raise_error(code, string.format("The %s %q is not a column of %s.", what, name, qualified), {
+        "Check the spelling: unquoted names are converted to upper case, names in double quotes are used exactly.",
+    })
+end
+
+-- The columns sent to training, in table order: all columns, or the feature columns plus target and sample
+-- weight. Raises E-SME-11 for an unknown target and E-SME-12 for unknown feature or weight columns.
+function M.training_columns(columns, options)
+    local qualified = identifiers.qualified(options.schema, options.table)
+    local by_name = {}
+    for _, column in ipairs(columns) do
+        by_name[column.name] = column
+    end
+    if by_name[options.target] == nil then
+        missing_column("E-SME-11", "target attribute", options.target, qualified)
+    end
+    if options.sample_weight ~= nil then
+        if by_name[options.sample_weight] == nil then
+            missing_column("E-SME-12", "sample weight attribute", options.sample_weight, qualified)
+        end
+        if options.sample_weight == options.target then
+            errors.raise_error("E-SME-12", "The sample weight attribute must differ from the target attribute.",
+                { "Choose a separate column holding the weights." })
+        end
+    end
+    if options.features == nil then
+        return columns
+    end
+    local wanted = { [options.target] = true }
+    if options.sample_weight ~= nil then
+        wanted[options.sample_weight] = true
+    end
+    for _, name in ipairs(options.features) do
+        if by_name[name] == nil then
+            missing_column("E-SME-12", "feature column", name, qualified)
+        end
+        wanted[name] = true
+    end
+    local selected = {}
+    for _, column in ipairs(columns) do
+        if wanted[column.name] then
+            selected[#selected + 1] = column
+        end
+    end
+    return selected
+end
+
+return M

@@ -1,0 +1,317 @@
+-- The JSON argument of SME_TRAIN_WITH_SAGEMAKER_AUTOPILOT: parsed, checked key by key and normalised before
+-- anything touches the database, so every mistake is reported by name and nothing is exported in vain.
+
+local cjson = require("cjson")
+local errors = require("sme_errors")
+local identifiers = require("sme_identifiers")
+local aws_names = require("sme_aws_names")
+local values = require("sme_values")
+
+local M = {}
+
+local PROBLEM_TYPES = { "BinaryClassification", "MulticlassClassification", "Regression" }
+local CLASSIFICATION_OBJECTIVES = { "Accuracy", "AUC", "BalancedAccuracy", "F1", "F1macro", "Precision",
+    "PrecisionMacro", "Recall", "RecallMacro", "LogLoss" }
+local REGRESSION_OBJECTIVES = { "MAE", "MSE", "R2", "RMSE" }
+local MODES = { "AUTO", "ENSEMBLING", "HYPERPARAMETER_TUNING" }
+local MAX_SECONDS = 100000000
+
+-- kind: string | integer | number | array | object
+local KEYS = {
+    job_name = { kind = "string", required = true },
+    input_schema_name = { kind = "string", required = true },
+    input_table_or_view_name = { kind = "string", required = true },
+    aws_credentials_connection_name = { kind = "string", required = true },
+    s3_bucket_uri = { kind = "string", required = true },
+    s3_output_path = { kind = "string", required = true },
+    iam_sagemaker_role = { kind = "string", required = true },
+    target_attribute_name = { kind = "string", required = true },
+    aws_region = { kind = "string" },
+    problem_type = { kind = "string" },
+    objective = { kind = "string" },
+    max_runtime_for_automl_job_in_seconds = { kind = "integer", min = 1, max = MAX_SECONDS },
+    max_candidates = { kind = "integer", min = 1, max = 750 },
+    max_runtime_per_training_job_in_seconds = { kind = "integer", min = 1, max = MAX_SECONDS },
+    mode = { kind = "string" },
+    feature_columns = { kind = "array" },
+    sample_weight_attribute_name = { kind = "string" },
+    validation_fraction = { kind = "number" },
+    tags = { kind = "object" },
+    aws_assume_role_arn = { kind = "string" },
+    aws_assume_role_external_id = { kind = "string" },
+    export_files_per_node = { kind = "integer", min = 1, max = 64 },
+}
+
+local function sorted_names(set)
+    local names = {}
+    for name in pairs(set) do
+        names[#names + 1] = name
+    end
+    table.sort(names)
+    return names
+end
+
+local function required_keys()
+    local required = {}
+    for name, spec in pairs(KEYS) do
+        if spec.required then
+            required[name] = true
+        end
+    end
+    return sorted_names(required)
+end
+
+local function contains(list, value)
+    for _, item in ipairs(list) do
+        if item == value then
+            return true
+        end
+    end
+    return false
+end
+
+local function out_of_range(key, message, mitigation)
+    errors.raise_error("E-SME-5", string.format("The value of %q %s.", key, message), { mitigation })
+end
+
+local function is_array(value)
+    return type(value) == "table" and getmetatable(value) == cjson.array_mt
+end
+
+local function kind_of(value)
+    if is_array(value) then
+        return "array"
+    elseif type(value) == "table" then
+        return "object"
+    elseif type(value) == "number" then
+        return math.tointeger(value) and "integer" or "number"
+    end
+    return type(value)
+end
+
+local function check_kind(key, value, kind)
+    local actual = kind_of(value)
+    local fits = actual == kind or (kind == "number" and actual == "integer")
+    if fits and type(value) == "number" and (value ~= value or value == math.huge or value == -math.huge) then
+        fits = false
+    end
+    if not fits then
+        errors.raise_error("E-SME-4", string.format("The key %q must be a JSON %s, not %s.", key, kind, actual),
+            { "Correct the type of " .. key .. " in the JSON argument." })
+    end
+end
+
+local function decode(json_str)
+    if type(json_str) ~= "string" then
+        errors.raise_error("E-SME-1", "The training parameters must be a JSON string, not " .. type(json_str) .. ".",
+            { "Call the script with one string argument holding a JSON object." })
+    end
+    cjson.decode_array_with_array_mt(true)
+    local ok, decoded = pcall(cjson.decode, json_str)
+    cjson.decode_array_with_array_mt(false)
+    if not ok then
+        errors.raise_error("E-SME-1", "The training parameters are not valid JSON: " .. tostring(decoded) .. ".",
+            { "Check quotes, commas and brackets of the JSON argument; keys and strings need double quotes." })
+    end
+    if kind_of(decoded) ~= "object" then
+        errors.raise_error("E-SME-1", "The training parameters must be a JSON object, not " .. kind_of(decoded) .. ".",
+            { "Pass an object such as {\"job_name\": \"...\", ...}." })
+    end
+    return decoded
+end
+
+-- Checks which keys are present, unknown or mistyped; returns the present, non-null values.
+local function check_keys(decoded)
+    local unknown, missing, given = {}, {}, {}
+    for key, value in pairs(decoded) do
+        if type(key) ~= "string" or KEYS[key] == nil then
+            unknown[tostring(key)] = true
+        elseif not values.is_absent(value) then
+            given[key] = value
+        end
+    end
+    if next(unknown) then
+        errors.raise_error("E-SME-3", "Unknown keys in the training parameters: " ..
+            table.concat(sorted_names(unknown), ", ") .. ".",
+            { "Remove or correct them; allowed keys are " .. table.concat(sorted_names(KEYS), ", ") .. "." })
+    end
+    for _, key in ipairs(required_keys()) do
+        if given[key] == nil then
+            missing[key] = true
+        end
+    end
+    if next(missing) then
+        errors.raise_error("E-SME-2", "Missing required keys in the training parameters: " ..
+            table.concat(sorted_names(missing), ", ") .. ".",
+            { "Give all required keys: " .. table.concat(required_keys(), ", ") .. "." })
+    end
+    for _, key in ipairs(sorted_names(given)) do
+        local spec = KEYS[key]
+        check_kind(key, given[key], spec.kind)
+        if spec.min and (given[key] < spec.min or given[key] > spec.max) then
+            out_of_range(key, string.format("must be between %d and %d", spec.min, spec.max),
+                "Choose a value in the allowed range.")
+        end
+    end
+    return given
+end
+
+local function check_choice(given, key, choices)
+    local value = given[key]
+    if value ~= nil and not contains(choices, value) then
+        out_of_range(key, "is not one of " .. table.concat(choices, ", "), "Use one of the listed values exactly"
+            .. " as written (they are case-sensitive).")
+    end
+end
+
+local function check_objective(given)
+    local all = {}
+    table.move(CLASSIFICATION_OBJECTIVES, 1, #CLASSIFICATION_OBJECTIVES, 1, all)
+    table.move(REGRESSION_OBJECTIVES, 1, #REGRESSION_OBJECTIVES, #all + 1, all)
+    check_choice(given, "objective", all)
+    local objective, problem_type = given.objective, given.problem_type
+    if objective and problem_type then
+        local fits = contains(REGRESSION_OBJECTIVES, objective) == (problem_type == "Regression")
+        if not fits then
+            out_of_range("objective", "does not suit the problem type " .. problem_type,
+                "Regression uses MAE, MSE, R2 or RMSE; classification uses the other metrics.")
+        end
+    end
+end
+
+local function bucket_of(uri)
+    local bucket = uri:match("^s3://([a-z0-9][a-z0-9.%-]*[a-z0-9])/?$")
+    if bucket == nil or #bucket < 3 or #bucket > 63 then
+        errors.raise_error("E-SME-8", string.format("Invalid s3_bucket_uri %q.", uri),
+            { "Give the bucket as s3://<bucket-name>, e.g. s3://my-bucket; the path inside it goes into"
+                .. " s3_output_path." })
+    end
+    return bucket
+end
+
+local function output_path_of(path)
+    local trimmed = path:gsub("^/+", ""):gsub("/+$", "")
+    local problem = (trimmed == "" and "is empty")
+        or (trimmed:find("://", 1, true) and "contains a URI scheme")
+        or (trimmed:find("[%c\\]") and "contains a control character or backslash")
+        or (trimmed:find("//", 1, true) and "contains an empty path segment")
+        or ((("/" .. trimmed .. "/"):find("/%.%.?/")) and "contains a . or .. segment")
+    if problem then
+        errors.raise_error("E-SME-9", string.format("Invalid s3_output_path %q: it %s.", path, problem),
+            { "Give a path inside the bucket without the bucket and scheme, e.g. sagemaker/churn." })
+    end
+    return trimmed
+end
+
+local function check_roles(given)
+    if not aws_names.is_role_arn(given.iam_sagemaker_role) then
+        out_of_range("iam_sagemaker_role", "is not an IAM role ARN",
+            "Give the ARN of the SageMaker execution role, e.g. arn:aws:iam::123456789012:role/SageMakerRole.")
+    end
+    if given.aws_assume_role_arn and not aws_names.is_role_arn(given.aws_assume_role_arn) then
+        out_of_range("aws_assume_role_arn", "is not an IAM role ARN",
+            "Give the ARN of the role to assume, e.g. arn:aws:iam::123456789012:role/Analyst.")
+    end
+    local external_id = given.aws_assume_role_external_id
+    if external_id then
+        if not given.aws_assume_role_arn then
+            out_of_range("aws_assume_role_external_id", "needs aws_assume_role_arn",
+                "Give aws_assume_role_arn too, or remove the external id.")
+        end
+        if #external_id < 2 or #external_id > 1224 or external_id:find("[^%w+=,.@:/%-]") then
+            out_of_range("aws_assume_role_external_id", "is not a valid external id",
+                "Use 2 to 1224 characters from letters, digits and +=,.@:/-.")
+        end
+    end
+end
+
+local function check_tags(tags)
+    if tags == nil then
+        return nil
+    end
+    local count = 0
+    for key, value in pairs(tags) do
+        count = count + 1
+        if type(value) ~= "string" then
+            errors.raise_error("E-SME-4", string.format("The tag %q must have a string value.", key),
+                { "Write tag values as JSON strings." })
+        end
+        if utf8.len(key) == nil or utf8.len(key) > 128 or key:sub(1, 4):lower() == "aws:"
+            or utf8.len(value) == nil or utf8.len(value) > 256 then
+            out_of_range("tags", string.format("has an invalid tag %q", key),
+                "Tag keys have 1 to 128 characters and must not start with aws:; values have at most 256.")
+        end
+    end
+    if count > 50 then
+        out_of_range("tags", "has more than 50 tags", "Give at most 50 tags.")
+    end
+    return tags
+end
+
+local function feature_names(list)
+    if list == nil then
+        return nil
+    end
+    if #list == 0 then
+        out_of_range("feature_columns", "is empty", "List at least one column, or leave the key out to train on"
+            .. " all columns.")
+    end
+    local names, seen = {}, {}
+    for i = 1, #list do
+        if type(list[i]) ~= "string" then
+            errors.raise_error("E-SME-4", "The key \"feature_columns\" must hold only strings.",
+                { "Write every column name as a JSON string." })
+        end
+        local name = identifiers.normalize(list[i], "feature_columns")
+        if seen[name] then
+            errors.raise_error("E-SME-12", string.format("The feature column %q is listed twice.", name),
+                { "List every column once." })
+        end
+        seen[name] = true
+        names[i] = name
+    end
+    return names
+end
+
+-- Returns the normalised options or raises E-SME-1..9, E-SME-12 or E-SME-50.
+function M.parse(json_str)
+    local given = check_keys(decode(json_str))
+    aws_names.check_job_name(given.job_name)
+    check_choice(given, "problem_type", PROBLEM_TYPES)
+    check_choice(given, "mode", MODES)
+    check_objective(given)
+    local fraction = given.validation_fraction
+    if fraction and (fraction <= 0 or fraction >= 1) then
+        out_of_range("validation_fraction", "must be greater than 0 and less than 1", "Use e.g. 0.2.")
+    end
+    check_roles(given)
+    local weight = given.sample_weight_attribute_name
+    return {
+        job_name = given.job_name,
+        schema = identifiers.normalize(given.input_schema_name, "input_schema_name"),
+        table = identifiers.normalize(given.input_table_or_view_name, "input_table_or_view_name"),
+        target = identifiers.normalize(given.target_attribute_name, "target_attribute_name"),
+        connection = identifiers.normalize(given.aws_credentials_connection_name, "aws_credentials_connection_name"),
+        features = feature_names(given.feature_columns),
+        sample_weight = weight and identifiers.normalize(weight, "sample_weight_attribute_name"),
+        bucket = bucket_of(given.s3_bucket_uri),
+        s3_bucket_uri = given.s3_bucket_uri,
+        output_path = output_path_of(given.s3_output_path),
+        s3_output_path = given.s3_output_path,
+        role = given.iam_sagemaker_role,
+        region = aws_names.check_region(given.aws_region),
+        problem_type = given.problem_type,
+        objective = given.objective,
+        max_runtime_for_automl_job_in_seconds = math.tointeger(given.max_runtime_for_automl_job_in_seconds),
+        max_candidates = math.tointeger(given.max_candidates),
+        max_runtime_per_training_job_in_seconds = math.tointeger(given.max_runtime_per_training_job_in_seconds),
+        mode = given.mode,
+        validation_fraction = fraction,
+        tags = check_tags(given.tags),
+        assume_role_arn = given.aws_assume_role_arn,
+        assume_role_external_id = given.aws_assume_role_external_id,
+        files_per_node = math.tointeger(given.export_files_per_node) or 4,
+    }
+end
+
+return M

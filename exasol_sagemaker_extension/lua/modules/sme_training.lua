@@ -1,0 +1,162 @@
+-- SME_TRAIN_WITH_SAGEMAKER_AUTOPILOT: validate, export the training columns to a prefix unique to this attempt,
+-- start the AutoML job through the training UDF, then remember the job in the metadata table. The metadata row
+-- is written only after SageMaker accepted the job, so a failed attempt leaves no row behind.
+
+local cjson = require("cjson")
+local errors = require("sme_errors")
+local database = require("sme_database")
+local identifiers = require("sme_identifiers")
+local train_options = require("sme_train_options")
+local table_columns = require("sme_table_columns")
+local jobs_metadata = require("sme_jobs_metadata")
+local s3_locations = require("sme_s3_locations")
+local export = require("sme_export")
+local control_plane = require("sme_control_plane")
+local values = require("sme_values")
+
+local M = {}
+
+M.RESULT_COLUMNS = "JOB_NAME VARCHAR(32) UTF8, JOB_ARN VARCHAR(2048) UTF8, EXPORTED_ROWS DECIMAL(18,0),"
+    .. " INPUT_S3_URI VARCHAR(2000000) UTF8, OUTPUT_S3_URI VARCHAR(2000000) UTF8"
+
+local function check_new_job(job_name)
+    if jobs_metadata.find(job_name) ~= nil then
+        errors.raise_error("E-SME-14", string.format("A training job named %q already exists.", job_name), {
+            "Choose another job_name; SageMaker job names cannot be reused.",
+        })
+    end
+end
+
+local function check_not_empty(options)
+    local qualified = identifiers.qualified(options.schema, options.table)
+    local result = database.run("SELECT 1 FROM " .. qualified .. " LIMIT 1", nil, {
+        code = "E-SME-18",
+        message = "Reading " .. qualified .. " failed",
+        mitigations = { "Make sure you have the SELECT privilege on the table or view." },
+    })
+    if #result == 0 then
+        errors.raise_error("E-SME-13", qualified .. " has no rows to train on.",
+            { "Fill the table or choose another one." })
+    end
+end
+
+local function node_count()
+    local result = database.run("SELECT NPROC()", nil, {
+        code = "E-SME-18",
+        message = "Reading the number of cluster nodes failed",
+        mitigations = { "Retry; if it persists, contact your database administrator." },
+    })
+    return values.to_integer(result[1][1])
+end
+
+local function export_training_data(options, columns, files)
+    local sql, params = export.statement(columns, options.schema, options.table, options.connection, files)
+    local result = database.run(sql, params, {
+        code = "E-SME-15",
+        message = string.format("Exporting %s to S3 through connection %q failed",
+            identifiers.qualified(options.schema, options.table), options.connection),
+        mitigations = {
+            "Check that the connection's address is the bucket (https://<bucket>.s3.<region>.amazonaws.com) and"
+                .. " that its credentials may write to it.",
+        },
+    })
+    return values.to_integer(result.rows_affected)
+end
+
+local function start_job(options, input_uri, output_uri)
+    local request = control_plane.request({
+        connection = options.connection,
+        region = options.region,
+        assume_role_arn = options.assume_role_arn,
+        assume_role_external_id = options.assume_role_external_id,
+    }, {
+        job_name = options.job_name,
+        input_s3_uri = input_uri,
+        output_s3_uri = output_uri,
+        iam_sagemaker_role = options.role,
+        target_attribute_name = options.target,
+        problem_type = options.problem_type,
+        objective = options.objective,
+        max_candidates = options.max_candidates,
+        max_runtime_per_training_job_in_seconds = options.max_runtime_per_training_job_in_seconds,
+        max_runtime_for_automl_job_in_seconds = options.max_runtime_for_automl_job_in_seconds,
+        mode = options.mode,
+        sample_weight_attribute_name = options.sample_weight,
+        validation_fraction = options.validation_fraction,
+        tags = options.tags,
+    })
+    local result = control_plane.call("SME_AUTOPILOT_TRAINING_UDF", request, {
+        code = "E-SME-16",
+        message = string.format("The training data was exported to %s, but starting the AutoML job %q failed",
+            input_uri, options.job_name),
+        mitigations = {
+            "Fix the cause below and run the training again; the next attempt exports to a new location.",
+            "Delete the exported files under " .. input_uri .. " if you do not need them.",
+        },
+    })
+    return control_plane.decode_answer("SME_AUTOPILOT_TRAINING_UDF", result[1][1], { "job_name", "job_arn" })
+end
+
+local function column_lists(columns)
+    local names, types = setmetatable({}, cjson.array_mt), setmetatable({}, cjson.array_mt)
+    for i, column in ipairs(columns) do
+        names[i], types[i] = column.name, column.type
+    end
+    return cjson.encode(names), cjson.encode(types)
+end
+
+local function remember_job(options, columns, job_arn, input_uri, output_uri)
+    local column_names, column_types = column_lists(columns)
+    jobs_metadata.insert({
+        job_name = options.job_name,
+        aws_credentials_connection_name = options.connection,
+        iam_sagemaker_role = options.role,
+        s3_bucket_uri = options.s3_bucket_uri,
+        s3_output_path = options.s3_output_path,
+        target_attribute_name = options.target,
+        problem_type = options.problem_type,
+        objective = options.objective,
+        max_runtime_for_automl_job_in_seconds = options.max_runtime_for_automl_job_in_seconds,
+        max_candidates = options.max_candidates,
+        max_runtime_per_training_job_in_seconds = options.max_runtime_per_training_job_in_seconds,
+        session_id = math.tointeger(tonumber(exa.meta.session_id)),
+        script_user = exa.meta.current_user,
+        column_names = column_names,
+        column_types = column_types,
+        aws_region = options.region,
+        input_schema_name = options.schema,
+        input_table_or_view_name = options.table,
+        input_s3_uri = input_uri,
+        output_s3_uri = output_uri,
+        job_arn = job_arn,
+        mode = options.mode,
+        aws_assume_role_arn = options.assume_role_arn,
+        aws_assume_role_external_id = options.assume_role_external_id,
+    }, {
+        code = "E-SME-17",
+        message = string.format("The AutoML job %q (%s) was started, but recording it in"
+            .. " SME_METADATA_AUTOPILOT_JOBS failed", options.job_name, job_arn),
+        mitigations = {
+            "The job runs and can be polled; to deploy it, fix the cause below and insert its row into"
+                .. " SME_METADATA_AUTOPILOT_JOBS, or stop the job in the AWS console and train again.",
+        },
+    })
+end
+
+-- Returns the result rows and their column definitions.
+function M.train(json_str)
+    local options = train_options.parse(json_str)
+    local columns = table_columns.training_columns(table_columns.read(options.schema, options.table), options)
+    check_new_job(options.job_name)
+    check_not_empty(options)
+    local prefix = s3_locations.prefix(options.output_path, options.job_name, s3_locations.run_id(exa.meta))
+    local files = s3_locations.export_files(prefix, node_count() * options.files_per_node)
+    local input_uri = s3_locations.input_uri(options.bucket, prefix)
+    local output_uri = s3_locations.output_uri(options.bucket, prefix)
+    local exported_rows = export_training_data(options, columns, files)
+    local answer = start_job(options, input_uri, output_uri)
+    remember_job(options, columns, answer.job_arn, input_uri, output_uri)
+    return { { options.job_name, answer.job_arn, exported_rows, input_uri, output_uri } }, M.RESULT_COLUMNS
+end
+
+return M

@@ -1,0 +1,266 @@
+"""SME_DEPLOY_SAGEMAKER_AUTOPILOT_[SERVERLESS_]ENDPOINT and SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import warnings
+
+import pytest
+
+from exasol_emulator.lua_runtime import QueryError, RowCount
+
+from lua_harness import ScriptedDatabase, empty, rows, run_entry, sme_error, sql_literal_value, udf_call
+
+DEPLOY = "SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT"
+SERVERLESS = "SME_DEPLOY_SAGEMAKER_AUTOPILOT_SERVERLESS_ENDPOINT"
+DELETE = "SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT"
+ROLE = "arn:aws:iam::123456789012:role/Analyst"
+JOB_SQL = (
+    "SELECT AWS_CREDENTIALS_CONNECTION_NAME, AWS_REGION, AWS_ASSUME_ROLE_ARN, AWS_ASSUME_ROLE_EXTERNAL_ID,"
+    " TARGET_ATTRIBUTE_NAME, PROBLEM_TYPE, COLUMN_NAMES, COLUMN_TYPES FROM \"SME\".\"SME_METADATA_AUTOPILOT_JOBS\""
+    " WHERE JOB_NAME = 'churn-1'"
+)
+COLUMN_NAMES = json.dumps(["STATE", "Day/Mins", "CHURN"])
+COLUMN_TYPES = json.dumps(["VARCHAR(2) UTF8", "DOUBLE", "BOOLEAN"])
+JOB_ROW = rows(("AWS_CONN", "eu-west-1", ROLE, None, "CHURN", None, COLUMN_NAMES, COLUMN_TYPES))
+SCHEMA_SQL = "SELECT SCHEMA_NAME FROM SYS.EXA_SCHEMAS WHERE SCHEMA_NAME = 'ML'"
+LANGUAGE_SQL = (
+    "SELECT SCRIPT_LANGUAGE FROM SYS.EXA_ALL_SCRIPTS WHERE SCRIPT_SCHEMA = 'SME'"
+    " AND SCRIPT_NAME = 'SME_AUTOPILOT_DEPLOYMENT_UDF'"
+)
+CONNECTION = "SME_SAGEMAKER_AUTOPILOT_ENDPOINT_CONNECTION_CHURN-EP"
+ANSWER = {
+    "endpoint_name": "churn-ep", "endpoint_status": "InService", "model_name": "m", "endpoint_config_name": "c",
+    "candidate_name": "best-1", "problem_type": "BinaryClassification",
+    "inference_output": ["predicted_label", "probability"], "serverless": False,
+}
+ENDPOINT_SQL = (
+    "SELECT JOB_NAME, UDF_SCHEMA_NAME, UDF_NAME, MODEL_CONNECTION_NAME, PROBLEM_TYPE, SERVERLESS_MEMORY_SIZE_IN_MB,"
+    " STATUS FROM \"SME\".\"SME_METADATA_AUTOPILOT_ENDPOINTS\" WHERE ENDPOINT_NAME = 'churn-ep'"
+)
+
+
+def deployment_request(**changes):
+    request = {
+        "aws_credentials_connection_name": "AWS_CONN", "aws_region": "eu-west-1", "aws_assume_role_arn": ROLE,
+        "job_name": "churn-1", "endpoint_name": "churn-ep", "instance_type": "ml.m5.large", "instance_count": 2,
+    }
+    request.update(changes)
+    return request
+
+
+def connection_check(status: str, serverless: bool):
+    def check(sql: str) -> None:
+        prefix = f'CREATE OR REPLACE CONNECTION "{CONNECTION}" TO '
+        assert sql.startswith(prefix), sql
+        assert json.loads(sql_literal_value(sql[len(prefix):])) == {
+            "aws_credentials_connection_name": "AWS_CONN", "aws_region": "eu-west-1", "aws_assume_role_arn": ROLE,
+            "aws_assume_role_external_id": None, "endpoint_name": "churn-ep", "job_name": "churn-1",
+            "problem_type": "BinaryClassification", "status": status, "serverless": serverless,
+            "max_rows_per_request": None, "max_requests_in_flight": None,
+        }
+
+    return check
+
+
+def check_prediction_udf(sql: str) -> None:
+    lines = sql.split("\n")
+    assert lines[0] == 'CREATE OR REPLACE PYTHON3_SME SET SCRIPT "ML"."churn-ep"(...) EMITS (...) AS'
+    assert lines[1] == "from exasol_sagemaker_extension.udfs.prediction import PredictionUdf"
+    match = re.fullmatch(r"_udf = PredictionUdf\(exa, (.*)\)", lines[2])
+    assert match, lines[2]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an invalid escape such as \/ would warn in Python
+        literal = ast.literal_eval(match.group(1))
+    assert json.loads(literal) == {
+        "endpoint_name": "churn-ep", "model_connection_name": CONNECTION, "problem_type": "BinaryClassification",
+        "feature_columns": [{"name": "STATE", "sql_type": "VARCHAR(2) UTF8"}, {"name": "Day/Mins", "sql_type": "DOUBLE"}],
+        "target": {"name": "CHURN", "sql_type": "BOOLEAN"},
+    }
+    assert lines[3:] == ["run = _udf.run", "default_output_columns = _udf.default_output_columns", "/"]
+
+
+def record_check(**expected):
+    def check(sql: str) -> None:
+        assert sql.startswith('INSERT INTO "SME"."SME_METADATA_AUTOPILOT_ENDPOINTS" (ENDPOINT_NAME, JOB_NAME,'), sql
+        for column, literal in expected.items():
+            assert literal in sql, (column, literal)
+        assert sql.endswith(", CURRENT_TIMESTAMP)")
+
+    return check
+
+
+def until_deployment(db: ScriptedDatabase) -> ScriptedDatabase:
+    return db.expect(JOB_SQL, JOB_ROW).expect(SCHEMA_SQL, rows(("ML",))).expect(LANGUAGE_SQL, rows(("PYTHON3_SME",)))
+
+
+def test_deploys_writes_connection_udf_and_metadata(cjson_integers):
+    db = until_deployment(ScriptedDatabase())
+    db.expect(udf_call("SME_AUTOPILOT_DEPLOYMENT_UDF", deployment_request()), rows((json.dumps(ANSWER),)))
+    db.expect(connection_check("deployed", False), RowCount(0))
+    db.expect(check_prediction_udf, RowCount(0))
+    db.expect("DELETE FROM \"SME\".\"SME_METADATA_AUTOPILOT_ENDPOINTS\" WHERE ENDPOINT_NAME = 'churn-ep'", RowCount(0))
+    db.expect(record_check(values="VALUES ('churn-ep', 'churn-1', 'best-1', 'ML', 'churn-ep', "
+                           f"'{CONNECTION}', 'ml.m5.large', 2, NULL, NULL, 'BinaryClassification', 'deployed', 'ANALYST'"),
+              RowCount(1))
+    result = run_entry(DEPLOY, ["churn-1", "churn-ep", "ml", "ml.m5.large", 2, None, None], db,
+                       cjson_integers=cjson_integers)
+    assert [c for c, _ in result.columns] == [
+        "ENDPOINT_NAME", "ENDPOINT_STATUS", "PREDICTION_UDF", "MODEL_CONNECTION_NAME", "CANDIDATE_NAME", "PROBLEM_TYPE",
+    ]
+    assert result.rows == [("churn-ep", "InService", '"ML"."churn-ep"', CONNECTION, "best-1", "BinaryClassification")]
+
+
+def test_serverless_deployment():
+    db = until_deployment(ScriptedDatabase())
+    request = deployment_request(instance_type=None, instance_count=None, serverless_memory_size_in_mb=2048,
+                                 serverless_max_concurrency=5)
+    db.expect(udf_call("SME_AUTOPILOT_DEPLOYMENT_UDF", request), rows((json.dumps({**ANSWER, "serverless": True}),)))
+    db.expect(connection_check("deployed", True), RowCount(0))
+    db.expect(check_prediction_udf, RowCount(0))
+    db.expect(lambda sql: sql.startswith("DELETE"), RowCount(0))
+    db.expect(record_check(values="'best-1', 'ML', 'churn-ep', "
+                           f"'{CONNECTION}', NULL, NULL, 2048, 5, 'BinaryClassification'"), RowCount(1))
+    run_entry(SERVERLESS, ["churn-1", "churn-ep", "ml", 2048, 5, None, None], db)
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "before", "code", "fragment"),
+    [
+        (DEPLOY, ["churn_1", "ep", "ml", "ml.m5.large", 1, None, None], [], "E-SME-6", "Invalid job name"),
+        (DEPLOY, ["churn-1", "ep_1", "ml", "ml.m5.large", 1, None, None], [], "E-SME-32", 'Invalid endpoint name "ep_1".'),
+        (DEPLOY, ["churn-1", "e" * 64, "ml", "ml.m5.large", 1, None, None], [], "E-SME-32", "Invalid endpoint name"),
+        (DEPLOY, ["churn-1", "ep", "my schema", "ml.m5.large", 1, None, None], [], "E-SME-7", "schema_name"),
+        (DEPLOY, ["churn-1", "ep", None, "ml.m5.large", 1, None, None], [], "E-SME-20", "schema_name must be a non-empty"),
+        (DEPLOY, ["churn-1", "ep", "ml", "m5.large", 1, None, None], [], "E-SME-20", "not a SageMaker instance type"),
+        (DEPLOY, ["churn-1", "ep", "ml", "ml.m5.large", 0, None, None], [], "E-SME-20", "instance_count must be an integer"),
+        (DEPLOY, ["churn-1", "ep", "ml", "ml.m5.large", 1.5, None, None], [], "E-SME-20", "instance_count"),
+        (SERVERLESS, ["churn-1", "ep", "ml", 1000, 5, None, None], [], "E-SME-20", "memory_size_in_mb must be an integer"),
+        (SERVERLESS, ["churn-1", "ep", "ml", 1536, 5, None, None], [], "E-SME-20", "multiple of 1024"),
+        (SERVERLESS, ["churn-1", "ep", "ml", 1024, 201, None, None], [], "E-SME-20", "max_concurrency"),
+        (DEPLOY, ["churn-1", "ep", "ml", "ml.m5.large", 1, None, None], [(JOB_SQL, empty())], "E-SME-30",
+         'The job "churn-1" is not in SME_METADATA_AUTOPILOT_JOBS.'),
+        (DEPLOY, ["churn-1", "ep", "ml", "ml.m5.large", 1, None, None],
+         [(JOB_SQL, rows(("C", None, None, None, "CHURN", None, None, None)))], "E-SME-31", "lacks the training columns"),
+        (DEPLOY, ["churn-1", "ep", "ml", "ml.m5.large", 1, None, None],
+         [(JOB_SQL, rows(("C", None, None, None, "CHURN", None, '["CHURN"]', '["BOOLEAN"]')))], "E-SME-31", "lacks"),
+        (DEPLOY, ["churn-1", "ep", "ml", "ml.m5.large", 1, None, None],
+         [(JOB_SQL, rows(("C", None, None, None, "OTHER", None, COLUMN_NAMES, COLUMN_TYPES)))], "E-SME-31", "lacks"),
+        (DEPLOY, ["churn-1", "ep", "ml", "ml.m5.large", 1, None, None],
+         [(JOB_SQL, rows(("C", None, None, None, "CHURN", None, COLUMN_NAMES, "[")))], "E-SME-31", "lacks"),
+        (DEPLOY, ["churn-1", "ep", "ml", "ml.m5.large", 1, None, None], [(JOB_SQL, JOB_ROW), (SCHEMA_SQL, empty())],
+         "E-SME-33", 'The schema "ML" for the prediction UDF does not exist.'),
+        (DEPLOY, ["churn-1", "ep", "ml", "ml.m5.large", 1, None, None],
+         [(JOB_SQL, JOB_ROW), (SCHEMA_SQL, QueryError("42500", "no privilege"))], "E-SME-18", "SYS.EXA_SCHEMAS failed"),
+        (DEPLOY, ["churn-1", "ep", "ml", "ml.m5.large", 1, None, None],
+         [(JOB_SQL, JOB_ROW), (SCHEMA_SQL, rows(("ML",))), (LANGUAGE_SQL, empty())], "E-SME-38",
+         'SME_AUTOPILOT_DEPLOYMENT_UDF is not installed in schema "SME".'),
+        (DEPLOY, ["churn-1", "ep", "ml", "ml.m5.large", 1, None, None],
+         [(JOB_SQL, JOB_ROW), (SCHEMA_SQL, rows(("ML",))), (LANGUAGE_SQL, rows(("PY; DROP",)))], "E-SME-38", "not installed"),
+    ],
+)
+def test_nothing_is_deployed_when_a_check_fails(script, args, before, code, fragment):
+    db = ScriptedDatabase()
+    for sql, answer in before:
+        db.expect(sql, answer)
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(script, args, db)
+    text = sme_error(excinfo)
+    assert text.startswith(code + ": ") and fragment in text
+    assert not any("DEPLOYMENT_UDF\"(" in sql for sql in db.sent)
+
+
+def test_deploying_an_unfinished_job_passes_the_udf_error_through():
+    db = until_deployment(ScriptedDatabase())
+    db.expect(udf_call("SME_AUTOPILOT_DEPLOYMENT_UDF", deployment_request()),
+              QueryError("22002", "E-SME-150: job churn-1 is InProgress\nMitigation: wait"))
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(DEPLOY, ["churn-1", "churn-ep", "ml", "ml.m5.large", 2, None, None], db)
+    text = sme_error(excinfo)
+    assert text.startswith('E-SME-34: Deploying endpoint "churn-ep" for job "churn-1" failed: E-SME-150: job churn-1 is')
+    assert "Only a job whose status is Completed can be deployed" in text
+
+
+def test_an_unreadable_deployment_answer_is_reported():
+    db = until_deployment(ScriptedDatabase())
+    db.expect(udf_call("SME_AUTOPILOT_DEPLOYMENT_UDF", deployment_request()), rows((json.dumps({"endpoint_name": "x"}),)))
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(DEPLOY, ["churn-1", "churn-ep", "ml", "ml.m5.large", 2, None, None], db)
+    assert sme_error(excinfo).startswith("E-SME-19: SME_AUTOPILOT_DEPLOYMENT_UDF returned an unreadable answer")
+
+
+@pytest.mark.parametrize(("failing_step", "code", "what"), [
+    (0, "E-SME-35", f"writing its model connection {CONNECTION}"),
+    (1, "E-SME-36", "creating its prediction UDF"),
+    (2, "E-SME-37", "recording it in SME_METADATA_AUTOPILOT_ENDPOINTS"),
+    (3, "E-SME-37", "recording it in SME_METADATA_AUTOPILOT_ENDPOINTS"),
+])
+def test_failures_after_the_deployment_say_that_the_endpoint_exists(failing_step, code, what):
+    db = until_deployment(ScriptedDatabase())
+    db.expect(udf_call("SME_AUTOPILOT_DEPLOYMENT_UDF", deployment_request()), rows((json.dumps(ANSWER),)))
+    for step in range(failing_step + 1):
+        db.expect(lambda sql: None, QueryError("42500", "no privilege") if step == failing_step else RowCount(0))
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(DEPLOY, ["churn-1", "churn-ep", "ml", "ml.m5.large", 2, None, None], db)
+    assert sme_error(excinfo).startswith(
+        f'{code}: Endpoint "churn-ep" is deployed and incurs costs, but {what} failed: no privilege'
+    )
+
+
+DELETION_ROWS = [("ENDPOINT", "churn-ep", "DELETED"), ("ENDPOINT_CONFIG", "churn-ep", "DELETED"),
+                 ("MODEL", "m", "ALREADY_GONE")]
+ENDPOINT_ROW = rows(("churn-1", "ML", "churn-ep", CONNECTION, "BinaryClassification", None, "deployed"))
+MARK_DELETED_SQL = (
+    "UPDATE \"SME\".\"SME_METADATA_AUTOPILOT_ENDPOINTS\" SET STATUS = 'deleted', DELETED_AT = CURRENT_TIMESTAMP"
+    " WHERE ENDPOINT_NAME = 'churn-ep'"
+)
+DELETION_REQUEST = {"aws_credentials_connection_name": "AWS_CONN", "aws_region": "eu-west-1",
+                    "aws_assume_role_arn": ROLE, "endpoint_name": "churn-ep"}
+
+
+def test_delete_removes_resources_and_marks_connection_and_metadata():
+    db = ScriptedDatabase().expect(ENDPOINT_SQL, ENDPOINT_ROW).expect(JOB_SQL, JOB_ROW)
+    db.expect(udf_call("SME_AUTOPILOT_ENDPOINT_DELETION_UDF", DELETION_REQUEST), rows(*DELETION_ROWS))
+    db.expect(connection_check("deleted", False), RowCount(0))
+    db.expect(MARK_DELETED_SQL, RowCount(1))
+    result = run_entry(DELETE, ["churn-ep", None, None], db)
+    assert result.rows == DELETION_ROWS
+    assert [c for c, _ in result.columns] == ["RESOURCE_TYPE", "RESOURCE_NAME", "OUTCOME"]
+
+
+def test_deleting_an_orphan_endpoint_unknown_to_the_metadata_reports_what_was_deleted():
+    db = ScriptedDatabase().expect(ENDPOINT_SQL, empty())
+    db.expect(udf_call("SME_AUTOPILOT_ENDPOINT_DELETION_UDF", {"aws_credentials_connection_name": "AWS_CONN",
+                                                               "endpoint_name": "churn-ep"}), rows(*DELETION_ROWS))
+    assert run_entry(DELETE, ["churn-ep", "aws_conn", None], db).rows == DELETION_ROWS
+
+
+def test_deleting_an_unknown_endpoint_is_an_error():
+    db = ScriptedDatabase().expect(ENDPOINT_SQL, empty())
+    db.expect(lambda sql: None, rows(*[(t, n, "ALREADY_GONE") for t, n, _ in DELETION_ROWS]))
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(DELETE, ["churn-ep", "aws_conn", None], db)
+    assert sme_error(excinfo).startswith('E-SME-41: There is no endpoint "churn-ep"')
+
+
+@pytest.mark.parametrize(("args", "before", "code"), [
+    (["churn_ep", None, None], [], "E-SME-32"),
+    (["churn-ep", None, None], [(ENDPOINT_SQL, empty())], "E-SME-20"),
+    (["churn-ep", None, None], [(ENDPOINT_SQL, QueryError("42000", "object SME_METADATA_AUTOPILOT_ENDPOINTS not found"))],
+     "E-SME-18"),
+    (["churn-ep", "aws_conn", None], [(ENDPOINT_SQL, empty()), (lambda sql: None, QueryError("22002", "throttled"))],
+     "E-SME-40"),
+    (["churn-ep", None, None], [(ENDPOINT_SQL, ENDPOINT_ROW), (JOB_SQL, JOB_ROW), (lambda sql: None, rows(*DELETION_ROWS)),
+                                (lambda sql: None, QueryError("42500", "no privilege"))], "E-SME-42"),
+    (["churn-ep", None, None], [(ENDPOINT_SQL, ENDPOINT_ROW), (JOB_SQL, JOB_ROW), (lambda sql: None, rows(*DELETION_ROWS)),
+                                (lambda sql: None, RowCount(0)), (MARK_DELETED_SQL, QueryError("42500", "no"))], "E-SME-42"),
+])
+def test_deletion_failures(args, before, code):
+    db = ScriptedDatabase()
+    for sql, answer in before:
+        db.expect(sql, answer)
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(DELETE, args, db)
+    assert sme_error(excinfo).startswith(code + ": ")
