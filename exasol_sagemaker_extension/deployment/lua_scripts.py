@@ -50,11 +50,12 @@ def _render_params(script: EntryScriptLike) -> str:
 
 
 def _entry_source(script: EntryScriptLike, lua_root: Traversable) -> str:
-    entry = lua_root.joinpath("entry", script.entry_file)
+    # entry_file is relative to the Lua sources root, as scripts.py declares it (e.g. "entry/SME_X.lua").
+    entry = lua_root.joinpath(*script.entry_file.split("/"))
     if not entry.is_file():
         raise SmeError(
             "E-SME-304",
-            f"The Lua source lua/entry/{script.entry_file} of script {script.name} does not exist.",
+            f"The Lua source lua/{script.entry_file} of script {script.name} does not exist.",
             ["Reinstall the extension package (pip install --force-reinstall exasol-sagemaker-extension)."],
         )
     return entry.read_text(encoding="utf-8")

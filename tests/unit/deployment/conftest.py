@@ -32,8 +32,8 @@ ENTRIES = {
     "SME_COUNT.lua": "result = #names\n",
 }
 SCRIPTS = (
-    Script("SME_GREET", (Param("who"),), "TABLE", "SME_GREET.lua"),
-    Script("SME_COUNT", (Param("names", is_array=True), Param("limit")), "ROWCOUNT", "SME_COUNT.lua"),
+    Script("SME_GREET", (Param("who"),), "TABLE", "entry/SME_GREET.lua"),
+    Script("SME_COUNT", (Param("names", is_array=True), Param("limit")), "ROWCOUNT", "entry/SME_COUNT.lua"),
 )
 
 

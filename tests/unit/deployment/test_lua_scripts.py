@@ -42,18 +42,18 @@ def test_rendering_is_stable(lua_root, fixture_scripts):
 
 def test_missing_entry_file_is_e_sme_304(lua_root, make_script):
     with pytest.raises(SmeError) as caught:
-        render_lua_script(make_script("SME_X", "TABLE", "SME_X.lua"), "SME", lua_root)
+        render_lua_script(make_script("SME_X", "TABLE", "entry/SME_X.lua"), "SME", lua_root)
     assert caught.value.code == "E-SME-304"
 
 
 @pytest.mark.parametrize("name", ["end", "1x", "a-b", 'x"'])
 def test_parameter_names_must_be_lua_identifiers(lua_root, make_script, name):
     with pytest.raises(SmeError) as caught:
-        render_lua_script(make_script("SME_GREET", "TABLE", "SME_GREET.lua", name), "SME", lua_root)
+        render_lua_script(make_script("SME_GREET", "TABLE", "entry/SME_GREET.lua", name), "SME", lua_root)
     assert caught.value.code == "F-SME-300"
 
 
 def test_unknown_result_kind_is_refused(lua_root, make_script):
     with pytest.raises(SmeError) as caught:
-        render_lua_script(make_script("SME_GREET", "ROWS", "SME_GREET.lua"), "SME", lua_root)
+        render_lua_script(make_script("SME_GREET", "ROWS", "entry/SME_GREET.lua"), "SME", lua_root)
     assert caught.value.code == "F-SME-301"
