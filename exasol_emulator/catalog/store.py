@@ -1,0 +1,253 @@
+"""The emulator's own catalog: everything Exasol knows about objects that DuckDB cannot hold.
+
+DuckDB is the source of truth for which schemas, tables, views and columns exist. This store adds what DuckDB
+loses or does not have at all: the Exasol type of every column, view texts, comments, scripts, connections and
+system parameters. It is one JSON file next to the DuckDB file, rewritten atomically on every change, so a
+restart keeps scripts and connections exactly like tables. The file is created with mode 0600 because it
+holds connection passwords, which nothing else ever shows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SCRIPT_LANGUAGES = "R=builtin_r JAVA=builtin_java PYTHON3=builtin_python3"
+
+
+@dataclass
+class ScriptParameter:
+    """One declared input of a script. ``sql_type`` is None for Lua scripting parameters."""
+
+    name: str
+    sql_type: str | None = None
+    is_array: bool = False
+
+
+@dataclass
+class Script:
+    """A stored script as ``CREATE … SCRIPT`` defined it.
+
+    ``script_type`` is SCRIPTING (Lua, run by EXECUTE SCRIPT) or UDF; ``input_type`` SCALAR|SET for UDFs;
+    ``result_type`` RETURNS|EMITS for UDFs, TABLE|ROWCOUNT for scripting. ``dynamic_input`` / ``dynamic_output``
+    mark the ``(...)`` forms; ``emits`` holds the declared output columns (one entry for RETURNS).
+    """
+
+    schema: str
+    name: str
+    language: str
+    script_type: str
+    input_type: str | None
+    result_type: str
+    parameters: list[ScriptParameter]
+    dynamic_input: bool
+    emits: list[ScriptParameter]
+    dynamic_output: bool
+    body: str
+    text: str
+    object_id: int = 0
+    comment: str | None = None
+    created: str = ""
+
+
+@dataclass
+class Connection:
+    """A CONNECTION object. The password never leaves the emulator except to UDFs and EXPORT/IMPORT."""
+
+    name: str
+    address: str
+    user: str | None
+    password: str | None
+    created: str
+    comment: str | None = None
+
+
+@dataclass
+class CatalogState:
+    column_types: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    view_texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    comments: dict[str, str] = field(default_factory=dict)
+    scripts: dict[str, dict[str, Script]] = field(default_factory=dict)
+    connections: dict[str, Connection] = field(default_factory=dict)
+    parameters: dict[str, str] = field(default_factory=lambda: {"SCRIPT_LANGUAGES": DEFAULT_SCRIPT_LANGUAGES})
+    next_object_id: int = 1000
+
+
+def utc_now_text() -> str:
+    return datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+class CatalogStore:
+    """Thread-safe access to the catalog state with write-through persistence."""
+
+    FILE_NAME = "catalog.json"
+
+    def __init__(self, data_dir: Path) -> None:
+        self._path = data_dir / self.FILE_NAME
+        self._lock = threading.RLock()
+        self._state = self._load()
+
+    # -- persistence -------------------------------------------------------------------------------------
+    def _load(self) -> CatalogState:
+        if not self._path.exists():
+            return CatalogState()
+        raw = json.loads(self._path.read_text(encoding="utf-8"))
+        state = CatalogState(
+            column_types=raw["column_types"],
+            view_texts=raw["view_texts"],
+            comments=raw["comments"],
+            connections={k: Connection(**v) for k, v in raw["connections"].items()},
+            parameters=raw["parameters"],
+            next_object_id=raw["next_object_id"],
+        )
+        for schema, scripts in raw["scripts"].items():
+            state.scripts[schema] = {name: _script_from_json(s) for name, s in scripts.items()}
+        return state
+
+    def _save(self) -> None:
+        raw: dict[str, Any] = {
+            "column_types": self._state.column_types,
+            "view_texts": self._state.view_texts,
+            "comments": self._state.comments,
+            "scripts": {
+                schema: {name: dataclasses.asdict(s) for name, s in scripts.items()}
+                for schema, scripts in self._state.scripts.items()
+            },
+            "connections": {k: dataclasses.asdict(v) for k, v in self._state.connections.items()},
+            "parameters": self._state.parameters,
+            "next_object_id": self._state.next_object_id,
+        }
+        temporary = self._path.with_suffix(".tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(raw, handle)
+        os.replace(temporary, self._path)
+
+    def new_object_id(self) -> int:
+        with self._lock:
+            self._state.next_object_id += 1
+            self._save()
+            return self._state.next_object_id
+
+    # -- column types and views ----------------------------------------------------------------------------
+    def column_types(self, schema: str, table: str) -> dict[str, str]:
+        with self._lock:
+            return dict(self._state.column_types.get(schema, {}).get(table, {}))
+
+    def set_column_types(self, schema: str, table: str, types: dict[str, str]) -> None:
+        with self._lock:
+            self._state.column_types.setdefault(schema, {})[table] = dict(types)
+            self._save()
+
+    def add_column_type(self, schema: str, table: str, column: str, sql_type: str) -> None:
+        with self._lock:
+            self._state.column_types.setdefault(schema, {}).setdefault(table, {})[column] = sql_type
+            self._save()
+
+    def view_text(self, schema: str, view: str) -> str | None:
+        with self._lock:
+            return self._state.view_texts.get(schema, {}).get(view)
+
+    def set_view_text(self, schema: str, view: str, text: str) -> None:
+        with self._lock:
+            self._state.view_texts.setdefault(schema, {})[view] = text
+            self._save()
+
+    def forget_relation(self, schema: str, name: str) -> None:
+        """Drop everything known about a table or view (after DROP, or before it is created anew)."""
+        with self._lock:
+            self._state.column_types.get(schema, {}).pop(name, None)
+            self._state.view_texts.get(schema, {}).pop(name, None)
+            for key in [k for k in self._state.comments if k == f"{schema}.{name}" or k.startswith(f"{schema}.{name}.")]:
+                del self._state.comments[key]
+            self._save()
+
+    def forget_schema(self, schema: str) -> None:
+        with self._lock:
+            self._state.column_types.pop(schema, None)
+            self._state.view_texts.pop(schema, None)
+            self._state.scripts.pop(schema, None)
+            for key in [k for k in self._state.comments if k == schema or k.startswith(f"{schema}.")]:
+                del self._state.comments[key]
+            self._save()
+
+    # -- comments ------------------------------------------------------------------------------------------
+    def comment(self, *path: str) -> str | None:
+        with self._lock:
+            return self._state.comments.get(".".join(path))
+
+    def set_comment(self, path: tuple[str, ...], text: str | None) -> None:
+        with self._lock:
+            key = ".".join(path)
+            if text is None:
+                self._state.comments.pop(key, None)
+            else:
+                self._state.comments[key] = text
+            self._save()
+
+    # -- scripts -------------------------------------------------------------------------------------------
+    def script(self, schema: str, name: str) -> Script | None:
+        with self._lock:
+            return self._state.scripts.get(schema, {}).get(name)
+
+    def scripts(self) -> list[Script]:
+        with self._lock:
+            return [s for scripts in self._state.scripts.values() for s in scripts.values()]
+
+    def put_script(self, script: Script) -> None:
+        with self._lock:
+            self._state.scripts.setdefault(script.schema, {})[script.name] = script
+            self._save()
+
+    def drop_script(self, schema: str, name: str) -> bool:
+        with self._lock:
+            removed = self._state.scripts.get(schema, {}).pop(name, None) is not None
+            self._save()
+            return removed
+
+    # -- connections ---------------------------------------------------------------------------------------
+    def connection(self, name: str) -> Connection | None:
+        with self._lock:
+            return self._state.connections.get(name)
+
+    def connections(self) -> list[Connection]:
+        with self._lock:
+            return list(self._state.connections.values())
+
+    def put_connection(self, connection: Connection) -> None:
+        with self._lock:
+            self._state.connections[connection.name] = connection
+            self._save()
+
+    def drop_connection(self, name: str) -> bool:
+        with self._lock:
+            removed = self._state.connections.pop(name, None) is not None
+            self._save()
+            return removed
+
+    # -- system parameters ---------------------------------------------------------------------------------
+    def parameter(self, name: str) -> str | None:
+        with self._lock:
+            return self._state.parameters.get(name)
+
+    def parameters(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._state.parameters)
+
+    def set_parameter(self, name: str, value: str) -> None:
+        with self._lock:
+            self._state.parameters[name] = value
+            self._save()
+
+
+def _script_from_json(raw: dict[str, Any]) -> Script:
+    raw = dict(raw)
+    raw["parameters"] = [ScriptParameter(**p) for p in raw["parameters"]]
+    raw["emits"] = [ScriptParameter(**p) for p in raw["emits"]]
+    return Script(**raw)

@@ -1,0 +1,185 @@
+"""The SYS tables Exasol clients and the product read: columns, tables, views, schemas, scripts, connections,
+parameters and objects, built on demand from DuckDB and the catalog store.
+
+A system table is materialised per query (it is small), so it is always current and needs no invalidation.
+Passwords appear in none of them; EXA_ALL_CONNECTIONS has no CONNECTION_STRING, as in Exasol 8.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+import duckdb
+
+from exasol_emulator.catalog.relations import relations, user_schemas
+from exasol_emulator.catalog.store import CatalogStore
+from exasol_emulator.catalog.types import BOOLEAN, ExaType, TIMESTAMP, decimal, varchar
+
+ADMIN_USER = "SYS"
+NAME = varchar(128)
+TEXT = varchar(2_000_000)
+ID = decimal(20, 0)
+NUMBER = decimal(18, 0)
+
+
+@dataclass(frozen=True)
+class SystemTable:
+    columns: list[tuple[str, ExaType]]
+    rows: list[tuple]
+
+
+@dataclass(frozen=True)
+class SystemContext:
+    cursor: duckdb.DuckDBPyConnection
+    store: CatalogStore
+    session_parameters: dict[str, str]
+
+
+def _columns_table(context: SystemContext) -> SystemTable:
+    columns = [
+        ("COLUMN_SCHEMA", NAME), ("COLUMN_TABLE", NAME), ("COLUMN_OBJECT_TYPE", varchar(40)), ("COLUMN_NAME", NAME),
+        ("COLUMN_TYPE", varchar(40)), ("COLUMN_TYPE_ID", NUMBER), ("COLUMN_MAXSIZE", NUMBER),
+        ("COLUMN_NUM_PREC", NUMBER), ("COLUMN_NUM_SCALE", NUMBER), ("COLUMN_ORDINAL_POSITION", NUMBER),
+        ("COLUMN_IS_VIRTUAL", BOOLEAN), ("COLUMN_IS_NULLABLE", BOOLEAN), ("COLUMN_IS_DISTRIBUTION_KEY", BOOLEAN),
+        ("COLUMN_PARTITION_KEY_ORDINAL_POSITION", NUMBER), ("COLUMN_DEFAULT", varchar(2000)),
+        ("COLUMN_IDENTITY", varchar(2000)), ("COLUMN_OWNER", NAME), ("COLUMN_OBJECT_ID", ID),
+        ("STATUS", varchar(30)), ("COLUMN_COMMENT", varchar(2000)),
+    ]
+    rows = []
+    for relation in relations(context.cursor, context.store):
+        for position, column in enumerate(relation.columns, start=1):
+            exa_type = column.exa_type
+            numeric = exa_type.name == "DECIMAL"
+            rows.append((
+                relation.schema, relation.name, relation.kind, column.name, exa_type.column_type(),
+                exa_type.type_id(), exa_type.max_size(), exa_type.precision if numeric else None,
+                exa_type.scale if numeric else None, position, False, column.nullable, False, None,
+                column.default, None, ADMIN_USER, relation.object_id, None,
+                context.store.comment(relation.schema, relation.name, column.name),
+            ))
+    return SystemTable(columns, rows)
+
+
+def _tables_table(context: SystemContext) -> SystemTable:
+    columns = [
+        ("TABLE_SCHEMA", NAME), ("TABLE_NAME", NAME), ("TABLE_OWNER", NAME), ("TABLE_OBJECT_ID", ID),
+        ("TABLE_IS_VIRTUAL", BOOLEAN), ("TABLE_HAS_DISTRIBUTION_KEY", BOOLEAN),
+        ("TABLE_HAS_PARTITION_KEY", BOOLEAN), ("TABLE_ROW_COUNT", decimal(36, 0)),
+        ("DELETE_PERCENTAGE", decimal(4, 1)), ("TABLE_COMMENT", varchar(2000)),
+    ]
+    rows = [
+        (r.schema, r.name, ADMIN_USER, r.object_id, False, False, False, r.row_count, 0,
+         context.store.comment(r.schema, r.name))
+        for r in relations(context.cursor, context.store) if r.kind == "TABLE"
+    ]
+    return SystemTable(columns, rows)
+
+
+def _views_table(context: SystemContext) -> SystemTable:
+    columns = [
+        ("VIEW_SCHEMA", NAME), ("VIEW_NAME", NAME), ("SCOPE_SCHEMA", NAME), ("VIEW_OWNER", NAME),
+        ("VIEW_OBJECT_ID", ID), ("VIEW_TEXT", TEXT), ("VIEW_COMMENT", varchar(2000)),
+    ]
+    rows = [
+        (r.schema, r.name, r.schema, ADMIN_USER, r.object_id, context.store.view_text(r.schema, r.name),
+         context.store.comment(r.schema, r.name))
+        for r in relations(context.cursor, context.store) if r.kind == "VIEW"
+    ]
+    return SystemTable(columns, rows)
+
+
+def _schemas_table(context: SystemContext) -> SystemTable:
+    columns = [
+        ("SCHEMA_NAME", NAME), ("SCHEMA_OWNER", NAME), ("SCHEMA_OBJECT_ID", ID), ("SCHEMA_IS_VIRTUAL", BOOLEAN),
+        ("SCHEMA_COMMENT", varchar(2000)),
+    ]
+    rows = [(name, ADMIN_USER, oid, False, context.store.comment(name)) for name, oid in user_schemas(context.cursor)]
+    return SystemTable(columns, rows)
+
+
+def _scripts_table(context: SystemContext) -> SystemTable:
+    columns = [
+        ("SCRIPT_SCHEMA", NAME), ("SCRIPT_NAME", NAME), ("SCRIPT_OWNER", NAME), ("SCRIPT_OBJECT_ID", ID),
+        ("SCRIPT_TYPE", varchar(40)), ("SCRIPT_LANGUAGE", NAME), ("SCRIPT_INPUT_TYPE", varchar(40)),
+        ("SCRIPT_RESULT_TYPE", varchar(40)), ("SCRIPT_TEXT", TEXT), ("SCRIPT_COMMENT", varchar(2000)),
+    ]
+    rows = [
+        (s.schema, s.name, ADMIN_USER, s.object_id, s.script_type, s.language, s.input_type, s.result_type,
+         s.text, s.comment)
+        for s in sorted(context.store.scripts(), key=lambda s: (s.schema, s.name))
+    ]
+    return SystemTable(columns, rows)
+
+
+def _dba_connections_table(context: SystemContext) -> SystemTable:
+    columns = [
+        ("CONNECTION_NAME", NAME), ("CONNECTION_STRING", TEXT), ("USER_NAME", TEXT), ("CREATED", TIMESTAMP),
+        ("CONNECTION_COMMENT", varchar(2000)),
+    ]
+    rows = [
+        (c.name, c.address, c.user, datetime.fromisoformat(c.created), c.comment)
+        for c in sorted(context.store.connections(), key=lambda c: c.name)
+    ]
+    return SystemTable(columns, rows)
+
+
+def _all_connections_table(context: SystemContext) -> SystemTable:
+    columns = [("CONNECTION_NAME", NAME), ("CREATED", TIMESTAMP), ("CONNECTION_COMMENT", varchar(2000))]
+    rows = [
+        (c.name, datetime.fromisoformat(c.created), c.comment)
+        for c in sorted(context.store.connections(), key=lambda c: c.name)
+    ]
+    return SystemTable(columns, rows)
+
+
+def _parameters_table(context: SystemContext) -> SystemTable:
+    columns = [("PARAMETER_NAME", NAME), ("SESSION_VALUE", TEXT), ("SYSTEM_VALUE", TEXT)]
+    system = context.store.parameters()
+    names = sorted(set(system) | set(context.session_parameters))
+    rows = [(n, context.session_parameters.get(n, system.get(n)), system.get(n)) for n in names]
+    return SystemTable(columns, rows)
+
+
+def _objects_table(context: SystemContext) -> SystemTable:
+    columns = [
+        ("OBJECT_NAME", NAME), ("OBJECT_TYPE", varchar(40)), ("OWNER", NAME), ("OBJECT_ID", ID),
+        ("ROOT_NAME", NAME), ("ROOT_TYPE", varchar(40)), ("ROOT_ID", ID), ("OBJECT_IS_VIRTUAL", BOOLEAN),
+        ("OBJECT_COMMENT", varchar(2000)),
+    ]
+    schema_ids = dict(user_schemas(context.cursor))
+    rows = [(name, "SCHEMA", ADMIN_USER, oid, None, None, None, False, context.store.comment(name))
+            for name, oid in schema_ids.items()]
+    rows += [
+        (r.name, r.kind, ADMIN_USER, r.object_id, r.schema, "SCHEMA", schema_ids.get(r.schema), False,
+         context.store.comment(r.schema, r.name))
+        for r in relations(context.cursor, context.store)
+    ]
+    rows += [
+        (s.name, "SCRIPT", ADMIN_USER, s.object_id, s.schema, "SCHEMA", schema_ids.get(s.schema), False, s.comment)
+        for s in context.store.scripts()
+    ]
+    return SystemTable(columns, rows)
+
+
+_BUILDERS: dict[str, Callable[[SystemContext], SystemTable]] = {}
+for _prefix in ("EXA_ALL_", "EXA_USER_", "EXA_DBA_"):
+    _BUILDERS[f"{_prefix}COLUMNS"] = _columns_table
+    _BUILDERS[f"{_prefix}TABLES"] = _tables_table
+    _BUILDERS[f"{_prefix}VIEWS"] = _views_table
+    _BUILDERS[f"{_prefix}SCRIPTS"] = _scripts_table
+    _BUILDERS[f"{_prefix}OBJECTS"] = _objects_table
+_BUILDERS.update({
+    "EXA_ALL_SCHEMAS": _schemas_table, "EXA_SCHEMAS": _schemas_table, "EXA_DBA_SCHEMAS": _schemas_table,
+    "EXA_DBA_CONNECTIONS": _dba_connections_table, "EXA_ALL_CONNECTIONS": _all_connections_table,
+    "EXA_USER_CONNECTIONS": _all_connections_table, "EXA_PARAMETERS": _parameters_table,
+})
+
+
+def is_system_table(name: str) -> bool:
+    return name in _BUILDERS
+
+
+def build_system_table(name: str, context: SystemContext) -> SystemTable:
+    return _BUILDERS[name](context)

@@ -1,0 +1,69 @@
+"""The emulated database: one DuckDB file, the catalog store and the session registry of a data directory.
+
+All sessions share one DuckDB database; each gets its own cursor (DuckDB's unit of concurrency). The UDF
+executor is created on first use because most sessions never call a UDF.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from exasol_emulator.catalog.store import CatalogStore
+from exasol_emulator.sql.session import Session
+
+DUCKDB_FILE = "exasol.duckdb"
+
+
+class Database:
+    def __init__(self, data_dir: Path, aws_endpoint_url: str | None = None, udf_workers: int | None = None,
+                 bucketfs_root: Path | None = None) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir = data_dir
+        self.aws_endpoint_url = aws_endpoint_url
+        self.bucketfs_root = bucketfs_root
+        self.duckdb = duckdb.connect(str(data_dir / DUCKDB_FILE))
+        self.store = CatalogStore(data_dir)
+        self._udf_workers = udf_workers
+        self._udf_executor: Any = None
+        self._sessions: dict[int, Session] = {}
+        self._lock = threading.Lock()
+        self._session_ids = itertools.count(int(time.time() * 1000) * 1000)
+
+    def open_session(self) -> Session:
+        with self._lock:
+            session = Session(self, next(self._session_ids))
+            self._sessions[session.id] = session
+            return session
+
+    def close_session(self, session: Session) -> None:
+        with self._lock:
+            self._sessions.pop(session.id, None)
+        session.close()
+
+    def udf_executor(self) -> Any:
+        """The shared UDF executor; its worker processes see exactly one variable, AWS_ENDPOINT_URL."""
+        with self._lock:
+            if self._udf_executor is None:
+                from exasol_emulator.udf.executor import UdfExecutor
+
+                environment = {"AWS_ENDPOINT_URL": self.aws_endpoint_url} if self.aws_endpoint_url else {}
+                self._udf_executor = UdfExecutor(self.bucketfs_root, environment, workers=self._udf_workers)
+            return self._udf_executor
+
+    def close(self) -> None:
+        with self._lock:
+            sessions = list(self._sessions.values())
+            self._sessions.clear()
+            executor, self._udf_executor = self._udf_executor, None
+        for session in sessions:
+            session.interrupt()
+            session.close()
+        if executor is not None:
+            executor.close()
+        self.duckdb.close()

@@ -1,0 +1,299 @@
+"""One client connection speaking Exasol's WebSocket API (protocol v1–v3) as pyexasol uses it.
+
+Login: the client asks for the server's RSA public key (PKCS#1 PEM, which every pyexasol version can load),
+sends the password RSA-encrypted and base64-encoded, and may ask for zlib compression of every later message.
+Requests then arrive one at a time; they run on a worker thread so that ``abortQuery`` (which has no answer)
+can interrupt a running statement. Every error answer carries an Exasol sqlCode and ends in
+`` (Session: <id>)`` as Exasol's do.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import queue
+import threading
+import zlib
+from typing import Any, Callable
+
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from exasol_emulator.catalog.types import ExaType
+from exasol_emulator.database import Database
+from exasol_emulator.server.results_wire import ResultSets, result_header
+from exasol_emulator.server.websocket import OP_BINARY, WebSocket, WebSocketClosed
+from exasol_emulator.sql.errors import AUTHENTICATION_FAILED, SYNTAX_OR_UNKNOWN_OBJECT, SqlError
+from exasol_emulator.sql.session import Session
+
+LOG = logging.getLogger(__name__)
+MAX_PROTOCOL_VERSION = 3
+RELEASE_VERSION = "8.34.0"
+DATABASE_NAME = "EXAEMU"
+INTERNAL_ERROR = "F-EMU-1"
+STOP = object()
+
+
+class LoginFailed(Exception):
+    pass
+
+
+class ClientConnection:
+    def __init__(self, websocket: WebSocket, database: Database, user: str, password: str,
+                 key: rsa.RSAPrivateKey, public_key_pem: str) -> None:
+        self._ws = websocket
+        self._database = database
+        self._user = user.upper()
+        self._password = password
+        self._key = key
+        self._public_key_pem = public_key_pem
+        self._compressed = False
+        self._session: Session | None = None
+        self._results = ResultSets()
+        self._prepared: dict[int, tuple[str, list[ExaType]]] = {}
+        self._next_handle = 1
+        self._requests: queue.Queue[Any] = queue.Queue()
+        self._closing = False
+
+    # -- lifecycle -------------------------------------------------------------------------------------------
+    def serve(self) -> None:
+        try:
+            self._login()
+        except (LoginFailed, WebSocketClosed, ValueError):
+            self._ws.close()
+            return
+        worker = threading.Thread(target=self._work, name=f"exasol-session-{self._session.id}", daemon=True)
+        worker.start()
+        try:
+            while not self._closing:
+                request = self._receive()
+                if request.get("command") == "abortQuery":
+                    self._session.interrupt()
+                    continue
+                self._requests.put(request)
+                if request.get("command") == "disconnect":
+                    break
+        except (WebSocketClosed, OSError, ValueError):
+            pass
+        finally:
+            self._requests.put(STOP)
+            worker.join(timeout=30)
+            self._results.close_all()
+            self._database.close_session(self._session)
+            self._ws.close()
+
+    def _work(self) -> None:
+        while True:
+            request = self._requests.get()
+            if request is STOP:
+                return
+            response = self._answer(request)
+            try:
+                self._send(response)
+            except OSError:
+                return
+            if request.get("command") == "disconnect":
+                self._closing = True
+                return
+
+    # -- framing ---------------------------------------------------------------------------------------------
+    def _receive(self) -> dict:
+        opcode, payload = self._ws.receive()
+        if self._compressed:
+            if opcode != OP_BINARY:
+                raise ValueError("compressed sessions send binary messages")
+            payload = zlib.decompress(payload)
+        message = json.loads(payload)
+        if not isinstance(message, dict):
+            raise ValueError("request is not a JSON object")
+        return message
+
+    def _send(self, response: dict) -> None:
+        payload = json.dumps(response, default=str, separators=(",", ":")).encode()
+        if self._compressed:
+            self._ws.send(zlib.compress(payload, 1), binary=True)
+        else:
+            self._ws.send(payload)
+
+    # -- login -----------------------------------------------------------------------------------------------
+    def _login(self) -> None:
+        hello = self._receive()
+        if hello.get("command") == "loginToken":
+            self._send(_error(AUTHENTICATION_FAILED, "token login (OpenID) is not supported by the Exasol emulator; "
+                                                     "log in with user and password"))
+            raise LoginFailed()
+        if hello.get("command") != "login":
+            self._send(_error(SYNTAX_OR_UNKNOWN_OBJECT, "expected the login command"))
+            raise LoginFailed()
+        version = min(int(hello.get("protocolVersion", 1)), MAX_PROTOCOL_VERSION)
+        numbers = self._key.public_key().public_numbers()
+        self._send({"status": "ok", "responseData": {
+            "publicKeyPem": self._public_key_pem,
+            "publicKeyModulus": format(numbers.n, "X"), "publicKeyExponent": format(numbers.e, "X"),
+        }})
+        credentials = self._receive()
+        if not self._authenticated(credentials):
+            self._send(_error(AUTHENTICATION_FAILED, "Connection exception - authentication failed."))
+            raise LoginFailed()
+        session = self._database.open_session()
+        self._session = session
+        try:
+            self._apply_attributes(credentials.get("attributes") or {})
+        except SqlError as error:
+            self._send(_error(error.sql_code, error.text, session.id))
+            raise LoginFailed() from None
+        self._send({"status": "ok", "responseData": {
+            "sessionId": session.id, "protocolVersion": version, "releaseVersion": RELEASE_VERSION,
+            "databaseName": DATABASE_NAME, "productName": "EXASolution", "maxDataMessageSize": 67108864,
+            "maxIdentifierLength": 128, "maxVarcharLength": 2000000, "identifierQuoteString": '"',
+            "timeZone": "UTC", "timeZoneBehavior": "INVALID SHIFT AMBIGUOUS ST",
+        }})
+        self._compressed = bool(credentials.get("useCompression"))
+
+    def _authenticated(self, credentials: dict) -> bool:
+        try:
+            encrypted = base64.b64decode(str(credentials.get("password", "")))
+            password = self._key.decrypt(encrypted, padding.PKCS1v15()).decode()
+        except (ValueError, TypeError):
+            return False
+        return str(credentials.get("username", "")).upper() == self._user and password == self._password
+
+    # -- commands --------------------------------------------------------------------------------------------
+    def _answer(self, request: dict) -> dict:
+        command = request.get("command")
+        handler: Callable[[dict], dict] | None = getattr(self, "_command_" + str(command), None)
+        if handler is None:
+            return _error(SYNTAX_OR_UNKNOWN_OBJECT, f"unknown or unsupported command {command!r}", self._session.id)
+        before = self._attributes()
+        try:
+            response = handler(request)
+            after = self._attributes()
+            if after != before and "attributes" not in response:
+                response["attributes"] = after
+            return response
+        except SqlError as error:
+            return _error(error.sql_code, error.text, self._session.id)
+        except Exception as error:  # a bug in the emulator must not kill the connection
+            LOG.exception("internal error while answering %s", command)
+            return _error("00000", f"{INTERNAL_ERROR}: internal emulator error {type(error).__name__}: {error}",
+                          self._session.id)
+
+    def _command_execute(self, request: dict) -> dict:
+        result = self._session.execute(_sql_text(request))
+        return _ok({"numResults": 1, "results": [self._results.describe(result)]})
+
+    def _command_executeBatch(self, request: dict) -> dict:
+        texts = request.get("sqlTexts") or []
+        results = [self._results.describe(self._session.execute(str(text))) for text in texts]
+        return _ok({"numResults": len(results), "results": results})
+
+    def _command_fetch(self, request: dict) -> dict:
+        try:
+            data = self._results.fetch(int(request["resultSetHandle"]), int(request.get("startPosition", 0)),
+                                       int(request.get("numBytes", 0)))
+        except KeyError:
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"result set handle {request.get('resultSetHandle')} not found") from None
+        return _ok(data)
+
+    def _command_closeResultSet(self, request: dict) -> dict:
+        self._results.close([int(h) for h in request.get("resultSetHandles", [])])
+        return {"status": "ok"}
+
+    def _command_createPreparedStatement(self, request: dict) -> dict:
+        sql = _sql_text(request)
+        columns, placeholders = self._session.prepare(sql)
+        parameter_types = self._session.parameter_types(sql, placeholders) if placeholders else []
+        handle = self._next_handle
+        self._next_handle += 1
+        self._prepared[handle] = (sql, parameter_types)
+        if columns is None:
+            first = {"resultType": "rowCount", "rowCount": 0}
+        else:
+            from exasol_emulator.sql.results import QueryResult
+
+            header = result_header(QueryResult(columns, []))
+            header["numRowsInMessage"] = 0
+            first = {"resultType": "resultSet", "resultSet": header}
+        data: dict[str, Any] = {"statementHandle": handle, "numResults": 1, "results": [first]}
+        if parameter_types:
+            data["parameterData"] = {
+                "numColumns": len(parameter_types),
+                "columns": [{"name": "", "dataType": t.data_type()} for t in parameter_types],
+            }
+        return _ok(data)
+
+    def _command_executePreparedStatement(self, request: dict) -> dict:
+        handle = int(request.get("statementHandle", -1))
+        if handle not in self._prepared:
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"prepared statement handle {handle} not found")
+        sql, parameter_types = self._prepared[handle]
+        columns = request.get("data") or []
+        if len(columns) != len(parameter_types):
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT,
+                           f"prepared statement expects {len(parameter_types)} parameters, got {len(columns)}")
+        rows = list(zip(*columns)) if columns else ([()] if not parameter_types else [])
+        result = self._session.execute_many(sql, rows)
+        return _ok({"numResults": 1, "results": [self._results.describe(result)]})
+
+    def _command_closePreparedStatement(self, request: dict) -> dict:
+        self._prepared.pop(int(request.get("statementHandle", -1)), None)
+        return {"status": "ok"}
+
+    def _command_getAttributes(self, request: dict) -> dict:
+        return {"status": "ok", "attributes": self._attributes()}
+
+    def _command_setAttributes(self, request: dict) -> dict:
+        self._apply_attributes(request.get("attributes") or {})
+        return {"status": "ok", "attributes": self._attributes()}
+
+    def _command_getHosts(self, request: dict) -> dict:
+        return _ok({"numNodes": 1, "nodes": [str(request.get("hostIp") or "127.0.0.1")]})
+
+    def _command_disconnect(self, request: dict) -> dict:
+        return {"status": "ok"}
+
+    # -- attributes ------------------------------------------------------------------------------------------
+    def _attributes(self) -> dict:
+        session = self._session
+        return {
+            "autocommit": session.autocommit, "compressionEnabled": self._compressed,
+            "currentSchema": session.current_schema or "", "dateFormat": "YYYY-MM-DD", "dateLanguage": "ENG",
+            "datetimeFormat": "YYYY-MM-DD HH24:MI:SS.FF6", "defaultLikeEscapeCharacter": "\\",
+            "feedbackInterval": 1, "numericCharacters": ".,", "openTransaction": session.in_transaction,
+            "queryTimeout": session.query_timeout, "snapshotTransactionsEnabled": False,
+            "timestampUtcEnabled": False, "timezone": "UTC", "timeZoneBehavior": "INVALID SHIFT AMBIGUOUS ST",
+        }
+
+    def _apply_attributes(self, attributes: dict) -> None:
+        session = self._session
+        for name, value in attributes.items():
+            if name == "autocommit":
+                session.set_autocommit(bool(value))
+            elif name == "currentSchema":
+                if value:
+                    session.require_schema(str(value))
+                session.current_schema = str(value) or None
+            elif name == "queryTimeout":
+                session.query_timeout = int(value)
+            elif name in ("snapshotTransactionsEnabled", "feedbackInterval", "resultSetMaxRows"):
+                if name == "resultSetMaxRows" and value:
+                    raise SqlError("0A000", "E-EMU-2: attribute resultSetMaxRows is not supported by the Exasol "
+                                            "emulator. Mitigation: use LIMIT in the query")
+            else:
+                raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"attribute {name} cannot be set")
+
+
+def _sql_text(request: dict) -> str:
+    text = request.get("sqlText")
+    if not isinstance(text, str):
+        raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, "sqlText missing")
+    return text
+
+
+def _ok(response_data: dict) -> dict:
+    return {"status": "ok", "responseData": response_data}
+
+
+def _error(sql_code: str, text: str, session_id: int | None = None) -> dict:
+    suffix = f" (Session: {session_id})" if session_id is not None else ""
+    return {"status": "error", "exception": {"sqlCode": sql_code, "text": text + suffix}}

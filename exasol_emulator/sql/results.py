@@ -1,0 +1,83 @@
+"""Statement results inside the emulator, and their encoding as WebSocket API values.
+
+Inside the emulator (Lua ``query()``, UDF input, system tables) values are Exasol's Python UDF types: ``int``
+for DECIMAL(p,0), ``decimal.Decimal``, ``float``, ``bool``, ``str``, ``datetime.date``, ``datetime.datetime`` or
+``None``. On the wire (runtime notes §1.4) DECIMAL(p<=18,0) is a JSON number, every other DECIMAL a string in
+plain notation without trailing zeros, DATE ``YYYY-MM-DD``, TIMESTAMP with six fraction digits.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from exasol_emulator.catalog.types import ExaType
+
+MAX_JSON_INTEGER_PRECISION = 18
+
+
+@dataclass
+class QueryResult:
+    columns: list[tuple[str, ExaType]]
+    rows: list[tuple]
+
+
+@dataclass
+class RowCountResult:
+    count: int
+
+
+Result = QueryResult | RowCountResult
+
+
+def decimal_text(value: decimal.Decimal | int) -> str:
+    """Plain notation, no exponent, no trailing fraction zeros (``0.70000`` → ``0.7``, ``5.00`` → ``5``)."""
+    if isinstance(value, int):
+        return str(value)
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _timestamp_text(value: datetime.datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def wire_encoder(exa_type: ExaType) -> Callable[[Any], Any]:
+    """A function turning one emulator value of ``exa_type`` into its JSON value (``None`` stays ``null``)."""
+    if exa_type.name == "DECIMAL":
+        if exa_type.scale == 0 and exa_type.precision <= MAX_JSON_INTEGER_PRECISION:
+            return lambda v: None if v is None else int(v)
+        return lambda v: None if v is None else decimal_text(v)
+    if exa_type.name == "DATE":
+        return lambda v: None if v is None else v.isoformat()
+    if exa_type.name.startswith("TIMESTAMP"):
+        return lambda v: None if v is None else _timestamp_text(v)
+    if exa_type.name == "DOUBLE":
+        return lambda v: None if v is None else float(v)
+    return _identity
+
+
+def column_major(rows: list[tuple], columns: list[tuple[str, ExaType]]) -> list[list[Any]]:
+    """Rows → the API's column-major ``data`` arrays, each value wire-encoded."""
+    encoders = [wire_encoder(exa_type) for _, exa_type in columns]
+    if not rows:
+        return [[] for _ in columns]
+    data = []
+    for encoder, values in zip(encoders, zip(*rows)):
+        data.append(list(values) if encoder is _identity else [encoder(v) for v in values])
+    return data
+
+
+def udf_value(value: Any, exa_type: ExaType) -> Any:
+    """DuckDB returns Decimal for every DECIMAL; UDFs and Lua see ``int`` when the scale is 0."""
+    if value is not None and exa_type.is_integral and isinstance(value, decimal.Decimal):
+        return int(value)
+    return value

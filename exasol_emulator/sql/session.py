@@ -1,0 +1,400 @@
+"""One client session: its DuckDB cursor, open schema, transaction mode and parameters, and statement dispatch.
+
+Exasol-only statements (recognised by ``recogniser``) are run by the emulator's own handlers; every other
+statement is parsed by sqlglot's exasol dialect, rewritten (``rewrite``), stripped of UDF calls (``udf_calls``)
+and run on DuckDB. Each session has its own DuckDB cursor, which DuckDB allows to be used from its own thread
+while other sessions use theirs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+import duckdb
+import pandas
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel, ParseError, UnsupportedError
+from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+
+from exasol_emulator.catalog.relations import relations, schema_exists
+from exasol_emulator.catalog.system_tables import SystemContext, build_system_table
+from exasol_emulator.catalog.types import VARCHAR_MAX, ExaType, exa_type_of_duckdb
+from exasol_emulator.sql import rewrite
+from exasol_emulator.sql.duck_errors import translate_duckdb_error
+from exasol_emulator.sql.errors import SqlError, syntax_error, unsupported_construct, unsupported_statement
+from exasol_emulator.sql.preprocess import preprocess
+from exasol_emulator.sql.recogniser import recognise
+from exasol_emulator.sql.results import QueryResult, Result, RowCountResult
+from exasol_emulator.sql.statements import ExasolStatements
+from exasol_emulator.sql.udf_calls import UdfCalls
+
+if TYPE_CHECKING:
+    from exasol_emulator.database import Database
+
+QUERY_TYPES = (exp.Select, exp.SetOperation, exp.Subquery, exp.Values)
+SUPPORTED_STATEMENTS = QUERY_TYPES + (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop,
+                                      exp.Alter, exp.TruncateTable)
+UNSUPPORTED_EXASOL_STATEMENTS = ("KILL", "RENAME", "RECOMPRESS", "REORGANIZE", "PRELOAD", "FLUSH", "DESCRIBE",
+                                  "ANALYZE", "IMPERSONATE", "EXPLAIN", "DESC")
+MAX_BIGINT_PRECISION = 18
+
+
+class Session:
+    """Executes statements for one logged-in client (or for a Lua script running inside it)."""
+
+    def __init__(self, database: Database, session_id: int) -> None:
+        self.database = database
+        self.id = session_id
+        self.cursor = database.duckdb.cursor()
+        self.current_schema: str | None = None
+        self.autocommit = True
+        self.query_timeout = 0
+        self.parameters: dict[str, str] = {}
+        self.statement_id = 0
+        self._in_transaction = False
+        self._timed_out = False
+        self._depth = 0
+        self._lock = threading.RLock()
+        self.statements = ExasolStatements(self)
+        self.udf_calls = UdfCalls(self)
+
+    # -- public ----------------------------------------------------------------------------------------------
+    def execute(self, sql: str) -> Result:
+        """Run one statement. Failures are ``SqlError`` with an Exasol sqlCode."""
+        with self._lock:
+            self._depth += 1
+            try:
+                return self._execute_statement(sql)
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.udf_calls.cleanup()
+
+    def _execute_statement(self, sql: str) -> Result:
+        self.statement_id += 1
+        statement = recognise(sql)
+        if statement is not None and self.statements.is_transaction_control(statement):
+            return self.statements.run(statement)
+        self._begin_if_needed()
+        timer = self._start_timeout_timer()
+        try:
+            if statement is not None:
+                return self.statements.run(statement)
+            return self._execute_sql(sql)
+        except duckdb.Error as error:
+            raise translate_duckdb_error(error, timed_out=self._timed_out) from None
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+    def interrupt(self) -> None:
+        """abortQuery: stop the statement running in this session (it fails with R0003)."""
+        self.cursor.interrupt()
+
+    def commit(self) -> None:
+        if self._in_transaction:
+            self.cursor.execute("COMMIT")
+            self._in_transaction = False
+
+    def rollback(self) -> None:
+        if self._in_transaction:
+            self.cursor.execute("ROLLBACK")
+            self._in_transaction = False
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._in_transaction
+
+    def set_autocommit(self, enabled: bool) -> None:
+        if enabled and not self.autocommit:
+            self.commit()
+        self.autocommit = enabled
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self.rollback()
+            finally:
+                self.cursor.close()
+
+    def session_values(self) -> rewrite.SessionValues:
+        now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+        return rewrite.SessionValues(self.id, self.statement_id, self.current_schema, now)
+
+    def prepare(self, sql: str) -> tuple[list[tuple[str, ExaType]] | None, int]:
+        """Describe a statement without running it: result columns (queries) and the number of ``?``."""
+        with self._lock:
+            if recognise(sql) is not None:
+                return None, 0
+            tree, _ = self._translate(sql)
+            placeholders = len(list(tree.find_all(exp.Placeholder)))
+            if not isinstance(tree, QUERY_TYPES) or placeholders:
+                return None, placeholders
+            duck_sql = self._generate(tree)
+            try:
+                relation = self.cursor.sql(duck_sql)
+            except duckdb.Error as error:
+                raise translate_duckdb_error(error) from None
+            return self._result_columns(relation, tree), 0
+
+    def execute_many(self, sql: str, rows: list[tuple]) -> Result:
+        """executePreparedStatement: the statement once per parameter row, in one transaction step."""
+        if recognise(sql) is not None:
+            if rows not in ([], [()]):
+                raise unsupported_construct("parameters in an Exasol-specific statement")
+            return self.execute(sql)
+        with self._lock:
+            self.statement_id += 1
+            self._begin_if_needed()
+            tree, declared = self._translate(sql)
+            duck_sql = self._generate(tree)
+            try:
+                if isinstance(tree, QUERY_TYPES):
+                    if len(rows) != 1:
+                        raise unsupported_construct("a prepared query executed with more than one parameter row")
+                    relation = self.cursor.sql(duck_sql, params=list(rows[0]))
+                    return self._fetch(relation, tree)
+                if not rows:
+                    return RowCountResult(0)
+                if len(rows) == 1:
+                    count = self._row_count(self.cursor.execute(duck_sql, list(rows[0])))
+                else:
+                    self.cursor.executemany(duck_sql, [list(r) for r in rows])
+                    count = len(rows) if isinstance(tree, exp.Insert) else self._row_count(self.cursor)
+            except duckdb.Error as error:
+                raise translate_duckdb_error(error) from None
+            self._after_statement(tree, declared, sql)
+            return RowCountResult(count)
+
+    def parameter_types(self, sql: str, count: int) -> list[ExaType]:
+        """Types of the ``?`` parameters: the target columns of an INSERT, else VARCHAR(2000000)."""
+        tree, _ = self._translate(sql)
+        if isinstance(tree, exp.Insert):
+            target = rewrite.qualified_target(tree)
+            if target is not None:
+                found = relations(self.cursor, self.database.store, *target)
+                if found:
+                    columns = {c.name: c.exa_type for c in found[0].columns}
+                    names = [c.name for c in tree.this.expressions] if isinstance(tree.this, exp.Schema) else list(columns)
+                    types = [columns[n] for n in names if n in columns]
+                    if len(types) == count:
+                        return types
+        return [VARCHAR_MAX] * count
+
+    # -- plain SQL ---------------------------------------------------------------------------------------------
+    def _execute_sql(self, sql: str) -> Result:
+        tree, declared = self._translate(sql)
+        duck_sql = self._generate(tree)
+        if isinstance(tree, QUERY_TYPES):
+            return self._fetch(self.cursor.sql(duck_sql), tree)
+        existed = self._target_exists(tree)
+        count = self._row_count(self.cursor.execute(duck_sql))
+        self._after_statement(tree, declared, sql, existed)
+        return RowCountResult(count)
+
+    def _translate(self, sql: str) -> tuple[exp.Expression, dict[str, ExaType]]:
+        text = preprocess(sql)
+        try:
+            trees = sqlglot.parse(text, dialect="exasol", error_level=ErrorLevel.RAISE)
+        except ParseError as error:
+            first_word = text.split(None, 1)[0].upper() if text.split() else ""
+            if first_word in UNSUPPORTED_EXASOL_STATEMENTS:
+                raise unsupported_statement(first_word) from None
+            raise syntax_error(_first_line(str(error))) from None
+        trees = [t for t in trees if t is not None]
+        if len(trees) != 1:
+            raise syntax_error("exactly one statement expected")
+        tree = trees[0]
+        rewrite.reject_unsupported(tree)
+        if not isinstance(tree, SUPPORTED_STATEMENTS) or (
+            isinstance(tree, (exp.Create, exp.Drop, exp.Alter))
+            and str(tree.args.get("kind") or "").upper() not in ("TABLE", "VIEW")
+        ):
+            raise unsupported_statement(f"{tree.key.upper()} {str(tree.args.get('kind') or '').upper()}".strip())
+        tree = normalize_identifiers(tree, dialect="exasol")
+        rewrite.name_result_columns(tree)
+        tree = rewrite.replace_pseudo_columns(tree, self.session_values())
+        system_tables = rewrite.resolve_special_tables(tree)
+        rewrite.qualify_tables(tree, self.current_schema)
+        declared = rewrite.convert_data_types(tree)
+        for name in sorted(system_tables):
+            self._materialise_system_table(name)
+        tree = self.udf_calls.substitute(tree)
+        return tree, declared
+
+    def _generate(self, tree: exp.Expression) -> str:
+        """DuckDB SQL for the tree; anything sqlglot cannot express (error or warning) is refused."""
+        warnings = _SqlglotWarnings()
+        logging.getLogger("sqlglot").addHandler(warnings)
+        try:
+            sql = tree.sql(dialect="duckdb", identify=True, unsupported_level=ErrorLevel.RAISE)
+        except UnsupportedError as error:
+            raise unsupported_construct(_first_line(str(error))) from None
+        finally:
+            logging.getLogger("sqlglot").removeHandler(warnings)
+        if warnings.messages:
+            raise unsupported_construct(warnings.messages[0])
+        return sql
+
+    def run_query_tree(self, tree: exp.Expression) -> QueryResult:
+        """Run an already rewritten query AST (used by the UDF layer for a call's input)."""
+        try:
+            return self._fetch(self.cursor.sql(self._generate(tree)), tree)
+        except duckdb.Error as error:
+            raise translate_duckdb_error(error) from None
+
+    def _fetch(self, relation: duckdb.DuckDBPyRelation | None, tree: exp.Expression) -> QueryResult:
+        if relation is None:
+            raise unsupported_statement("query without result")
+        columns = self._result_columns(relation, tree)
+        projections = []
+        for index, (_, exa_type) in enumerate(columns, start=1):
+            if exa_type.is_integral:
+                target = "BIGINT" if exa_type.precision <= MAX_BIGINT_PRECISION else "HUGEINT"
+                projections.append(f"CAST(#{index} AS {target})")
+            else:
+                projections.append(f"#{index}")
+        rows = relation.query("q", f"SELECT {', '.join(projections)} FROM q").fetchall()
+        return QueryResult(columns, rows)
+
+    def _result_columns(self, relation: duckdb.DuckDBPyRelation, tree: exp.Expression) -> list[tuple[str, ExaType]]:
+        known = {**self._source_column_types(tree), **self.udf_calls.known_output_types(tree)}
+        columns = []
+        for name, duck_type in zip(relation.columns, relation.types):
+            exa_type = exa_type_of_duckdb(str(duck_type))
+            declared = known.get(name)
+            if declared is not None and declared.duckdb_type().replace(" ", "") == exa_type.duckdb_type().replace(" ", ""):
+                exa_type = declared
+            columns.append((name, exa_type))
+        return columns
+
+    def _source_column_types(self, tree: exp.Expression) -> dict[str, ExaType]:
+        """Declared types of result columns that are plain columns of stored tables (DuckDB loses VARCHAR sizes)."""
+        select = tree if isinstance(tree, exp.Select) else None
+        if select is None or select.args.get("joins") or not isinstance(select.args.get("from_") and select.args["from_"].this, exp.Table):
+            return {}
+        table = select.args["from_"].this
+        if not table.db or table.catalog:
+            return {}
+        found = relations(self.cursor, self.database.store, table.db, table.name)
+        if not found:
+            return {}
+        columns = {c.name: c.exa_type for c in found[0].columns}
+        types: dict[str, ExaType] = {}
+        for projection in select.expressions:
+            if isinstance(projection, exp.Star):
+                types.update(columns)
+            elif isinstance(projection, exp.Column) and projection.name in columns:
+                types[projection.name] = columns[projection.name]
+            elif isinstance(projection, exp.Alias) and isinstance(projection.this, exp.Column) and projection.this.name in columns:
+                types[projection.alias] = columns[projection.this.name]
+        return types
+
+    @staticmethod
+    def _row_count(cursor: duckdb.DuckDBPyConnection) -> int:
+        try:
+            row = cursor.fetchone()
+        except duckdb.InvalidInputException:
+            return 0
+        if row is None or len(row) != 1 or not isinstance(row[0], int):
+            return 0
+        return row[0]
+
+    def _target_exists(self, tree: exp.Expression) -> bool:
+        target = rewrite.qualified_target(tree) if isinstance(tree, exp.Create) else None
+        return bool(target and relations(self.cursor, self.database.store, *target))
+
+    def _after_statement(self, tree: exp.Expression, declared: dict[str, ExaType], sql: str, existed: bool = False) -> None:
+        """Keep the Exasol-side catalog in step with DDL that DuckDB just executed."""
+        target = rewrite.qualified_target(tree)
+        if target is None:
+            return
+        store = self.database.store
+        kind = str(tree.args.get("kind") or "").upper()
+        if isinstance(tree, exp.Create) and kind in ("TABLE", "VIEW"):
+            if existed and not tree.args.get("replace"):
+                return
+            store.forget_relation(*target)
+            if kind == "VIEW":
+                store.set_view_text(*target, sql)
+            elif declared:
+                store.set_column_types(*target, {name: t.column_type() for name, t in declared.items()})
+        elif isinstance(tree, exp.Drop) and kind in ("TABLE", "VIEW"):
+            store.forget_relation(*target)
+        elif isinstance(tree, exp.Alter):
+            for name, exa_type in declared.items():
+                existing = store.column_types(*target)
+                if name not in existing:
+                    store.add_column_type(*target, name, exa_type.column_type())
+
+    def _materialise_system_table(self, name: str) -> None:
+        table = build_system_table(name, SystemContext(self.cursor, self.database.store, dict(self.parameters)))
+        self.load_temp_table(rewrite.SYSTEM_TABLE_PREFIX + name, table.columns, table.rows)
+
+    def load_temp_table(self, name: str, columns: list[tuple[str, ExaType]], rows: list[tuple]) -> None:
+        """(Re)create a session-local temp table and fill it; used for SYS tables and UDF output."""
+        definition = ", ".join(f'"{c.replace(chr(34), chr(34) * 2)}" {t.duckdb_type()}' for c, t in columns)
+        self.cursor.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" ({definition})')
+        if rows:
+            frame = rows_frame(columns, rows)
+            self.cursor.register("__emulator_rows", frame)
+            try:
+                self.cursor.execute(f'INSERT INTO temp.main."{name}" SELECT * FROM "__emulator_rows"')
+            finally:
+                self.cursor.unregister("__emulator_rows")
+
+    # -- transactions --------------------------------------------------------------------------------------
+    def _begin_if_needed(self) -> None:
+        if not self.autocommit and not self._in_transaction:
+            self.cursor.execute("BEGIN TRANSACTION")
+            self._in_transaction = True
+
+    def _start_timeout_timer(self) -> threading.Timer | None:
+        self._timed_out = False
+        if self.query_timeout <= 0:
+            return None
+
+        def expire() -> None:
+            self._timed_out = True
+            self.cursor.interrupt()
+
+        timer = threading.Timer(self.query_timeout, expire)
+        timer.daemon = True
+        timer.start()
+        return timer
+
+    def require_schema(self, schema: str) -> None:
+        if not schema_exists(self.cursor, schema):
+            raise SqlError("42000", f"schema {schema} not found")
+
+
+def rows_frame(columns: list[tuple[str, ExaType]], rows: list[tuple]) -> pandas.DataFrame:
+    """Rows as an all-object DataFrame DuckDB can scan in bulk; exact decimals travel as text."""
+    data = {}
+    for index, (_, exa_type) in enumerate(columns):
+        values = [row[index] for row in rows]
+        if exa_type.name == "DECIMAL":
+            values = [None if v is None else str(v) for v in values]
+        data[f"c{index}"] = pandas.Series(values, dtype=object)
+    return pandas.DataFrame(data)
+
+
+class _SqlglotWarnings(logging.Handler):
+    """Collects sqlglot's "not supported" warnings of one generation (it drops e.g. TO_CHAR formats silently)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+        self._owner = threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if threading.get_ident() == self._owner:
+            self.messages.append(record.getMessage())
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text

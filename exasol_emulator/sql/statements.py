@@ -1,0 +1,221 @@
+"""Handlers for the Exasol-only statements the recogniser found: schemas, scripts, connections, grants,
+parameters, comments, transactions; EXECUTE SCRIPT and EXPORT/IMPORT are delegated to their own modules.
+
+Facts (docs.exasol.com, sql/create_schema.htm): CREATE SCHEMA opens the new schema, and CREATE SCHEMA IF NOT
+EXISTS opens it even when it already existed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from exasol_emulator.catalog.relations import relations, schema_exists
+from exasol_emulator.catalog.store import Connection, Script, utc_now_text
+from exasol_emulator.catalog.types import parse_exa_type
+from exasol_emulator.sql import recogniser as r
+from exasol_emulator.sql.errors import SYNTAX_OR_UNKNOWN_OBJECT, SqlError, object_not_found, unsupported_construct
+from exasol_emulator.sql.file_transfer import run_file_transfer
+from exasol_emulator.sql.results import Result, RowCountResult
+from exasol_emulator.sql.script_execution import execute_script
+
+if TYPE_CHECKING:
+    from exasol_emulator.sql.session import Session
+
+ADMIN_GRANTEES = ("SYS", "PUBLIC")
+
+# Parameters that only change formatting or tuning are accepted with their default value only: silently
+# accepting another value would pretend the emulator formats like Exasol would with it.
+_FIXED_PARAMETERS = {
+    "NLS_DATE_FORMAT": "YYYY-MM-DD", "NLS_TIMESTAMP_FORMAT": "YYYY-MM-DD HH24:MI:SS.FF6",
+    "NLS_NUMERIC_CHARACTERS": ".,", "NLS_DATE_LANGUAGE": "ENG", "TIME_ZONE": "UTC",
+    "TIME_ZONE_BEHAVIOR": "INVALID SHIFT AMBIGUOUS ST", "NLS_FIRST_DAY_OF_WEEK": "7",
+    "DEFAULT_LIKE_ESCAPE_CHARACTER": "\\",
+}
+_FREE_PARAMETERS = ("SCRIPT_LANGUAGES", "QUERY_TIMEOUT", "PROFILE", "QUERY_CACHE", "SNAPSHOT_MODE", "IDLE_TIMEOUT",
+                    "SQL_PREPROCESSOR_SCRIPT")
+
+
+class ExasolStatements:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @staticmethod
+    def is_transaction_control(statement: r.Statement) -> bool:
+        return isinstance(statement, r.Transaction)
+
+    def run(self, statement: r.Statement) -> Result:
+        handler = getattr(self, "_" + type(statement).__name__)
+        return handler(statement)
+
+    # -- schemas -------------------------------------------------------------------------------------------
+    def _CreateSchema(self, statement: r.CreateSchema) -> Result:
+        exists = schema_exists(self.session.cursor, statement.name)
+        if exists and not statement.if_not_exists:
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"schema {statement.name} already exists")
+        if not exists:
+            self.session.cursor.execute(f"CREATE SCHEMA {_quote(statement.name)}")
+        self.session.current_schema = statement.name
+        return RowCountResult(0)
+
+    def _DropSchema(self, statement: r.DropSchema) -> Result:
+        store = self.session.database.store
+        if not schema_exists(self.session.cursor, statement.name):
+            if statement.if_exists:
+                return RowCountResult(0)
+            raise object_not_found("schema", statement.name)
+        if not statement.cascade and any(s.schema == statement.name for s in store.scripts()):
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"schema {statement.name} is not empty - use DROP SCHEMA CASCADE")
+        self.session.cursor.execute(
+            f"DROP SCHEMA {_quote(statement.name)}{' CASCADE' if statement.cascade else ''}"
+        )
+        store.forget_schema(statement.name)
+        return RowCountResult(0)
+
+    def _OpenSchema(self, statement: r.OpenSchema) -> Result:
+        if statement.name is not None:
+            self.session.require_schema(statement.name)
+        self.session.current_schema = statement.name
+        return RowCountResult(0)
+
+    # -- scripts -------------------------------------------------------------------------------------------
+    def _CreateScript(self, statement: r.CreateScript) -> Result:
+        schema = self._schema_of(statement.name)
+        store = self.session.database.store
+        existing = store.script(schema, statement.name.name)
+        if existing is not None and not statement.replace:
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"script {schema}.{statement.name.name} already exists")
+        for declared in statement.parameters + statement.emits:
+            if declared.sql_type is not None:
+                parse_exa_type(declared.sql_type)
+        normalised = [
+            type(p)(p.name, parse_exa_type(p.sql_type).column_type() if p.sql_type else None, p.is_array)
+            for p in statement.parameters
+        ]
+        emits = [type(p)(p.name, parse_exa_type(p.sql_type).column_type()) for p in statement.emits]
+        store.put_script(Script(
+            schema=schema, name=statement.name.name, language=statement.language,
+            script_type="SCRIPTING" if statement.input_type is None else "UDF",
+            input_type=statement.input_type, result_type=statement.result_type, parameters=normalised,
+            dynamic_input=statement.dynamic_input, emits=emits, dynamic_output=statement.dynamic_output,
+            body=statement.body, text=statement.text,
+            object_id=existing.object_id if existing else store.new_object_id(), created=utc_now_text(),
+        ))
+        return RowCountResult(0)
+
+    def _DropScript(self, statement: r.DropScript) -> Result:
+        schema = self._schema_of(statement.name)
+        if not self.session.database.store.drop_script(schema, statement.name.name) and not statement.if_exists:
+            raise object_not_found("script", f"{schema}.{statement.name.name}")
+        return RowCountResult(0)
+
+    def _ExecuteScript(self, statement: r.ExecuteScript) -> Result:
+        return execute_script(self.session, statement)
+
+    def _FileTransfer(self, statement: r.FileTransfer) -> Result:
+        return run_file_transfer(self.session, statement)
+
+    # -- connections and grants ----------------------------------------------------------------------------
+    def _CreateConnection(self, statement: r.CreateConnection) -> Result:
+        store = self.session.database.store
+        existing = store.connection(statement.name)
+        if statement.alter and existing is None:
+            raise object_not_found("connection", statement.name)
+        if existing is not None and not (statement.replace or statement.alter):
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"connection {statement.name} already exists")
+        store.put_connection(Connection(
+            statement.name, statement.address, statement.user, statement.password,
+            existing.created if existing else utc_now_text(), existing.comment if existing else None,
+        ))
+        return RowCountResult(0)
+
+    def _DropConnection(self, statement: r.DropConnection) -> Result:
+        if not self.session.database.store.drop_connection(statement.name) and not statement.if_exists:
+            raise object_not_found("connection", statement.name)
+        return RowCountResult(0)
+
+    def _Grant(self, statement: r.Grant) -> Result:
+        for grantee in statement.grantees:
+            if grantee not in ADMIN_GRANTEES:
+                raise SqlError(
+                    SYNTAX_OR_UNKNOWN_OBJECT,
+                    f"user or role {grantee} not found (the emulator has only the admin user SYS)",
+                )
+        return RowCountResult(0)
+
+    # -- parameters, comments, transactions ----------------------------------------------------------------
+    def _SetParameter(self, statement: r.SetParameter) -> Result:
+        name, value = statement.name, statement.value
+        if name in _FIXED_PARAMETERS:
+            if value.upper() != _FIXED_PARAMETERS[name].upper():
+                raise unsupported_construct(f"{name} other than '{_FIXED_PARAMETERS[name]}'")
+        elif name not in _FREE_PARAMETERS:
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"unknown parameter {name}")
+        if name == "SQL_PREPROCESSOR_SCRIPT" and value:
+            raise unsupported_construct("SQL_PREPROCESSOR_SCRIPT")
+        if name == "QUERY_TIMEOUT":
+            if not value.isdigit():
+                raise SqlError("22000", f"invalid value {value!r} for QUERY_TIMEOUT")
+            if statement.scope == "SESSION":
+                self.session.query_timeout = int(value)
+        if statement.scope == "SYSTEM":
+            self.session.database.store.set_parameter(name, value)
+        else:
+            self.session.parameters[name] = value
+        return RowCountResult(0)
+
+    def _CommentOn(self, statement: r.CommentOn) -> Result:
+        store, path = self.session.database.store, statement.path
+        if statement.kind == "SCHEMA":
+            self.session.require_schema(path[0])
+            key = path
+        elif statement.kind == "CONNECTION":
+            connection = store.connection(path[0])
+            if connection is None:
+                raise object_not_found("connection", path[0])
+            connection.comment = statement.text
+            store.put_connection(connection)
+            return RowCountResult(0)
+        elif statement.kind == "SCRIPT":
+            schema, name = self._split(path, 1)
+            script = store.script(schema, name[0])
+            if script is None:
+                raise object_not_found("script", f"{schema}.{name[0]}")
+            script.comment = statement.text
+            store.put_script(script)
+            return RowCountResult(0)
+        else:
+            column_parts = 1 if statement.kind == "COLUMN" else 0
+            schema, rest = self._split(path, 1 + column_parts)
+            found = relations(self.session.cursor, store, schema, rest[0])
+            if not found or (column_parts and rest[1] not in {c.name for c in found[0].columns}):
+                raise object_not_found("object", ".".join((schema, *rest)))
+            key = (schema, *rest)
+        store.set_comment(key, statement.text)
+        return RowCountResult(0)
+
+    def _Transaction(self, statement: r.Transaction) -> Result:
+        if statement.action == "COMMIT":
+            self.session.commit()
+        else:
+            self.session.rollback()
+        return RowCountResult(0)
+
+    # -- helpers -------------------------------------------------------------------------------------------
+    def _schema_of(self, name: r.QualifiedName) -> str:
+        schema = name.schema or self.session.current_schema
+        if schema is None:
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"no schema specified or opened for {name.name}")
+        self.session.require_schema(schema)
+        return schema
+
+    def _split(self, path: tuple[str, ...], tail: int) -> tuple[str, tuple[str, ...]]:
+        """Split an object path into schema and the rest; the schema defaults to the open one."""
+        if len(path) == tail + 1:
+            return path[0], path[1:]
+        if len(path) == tail and self.session.current_schema:
+            return self.session.current_schema, path
+        raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"no schema specified or opened for {'.'.join(path)}")
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

@@ -1,0 +1,275 @@
+"""UDF calls inside queries: materialise each call's input in DuckDB, run the script with the UDF executor,
+load its output into a session temp table and put a SELECT from that table where the call was.
+
+Innermost SELECTs are replaced first, so calls nested in subqueries, CTAS and INSERT … SELECT work. Shapes:
+- ``EMITS`` (SCALAR or SET): the call must be the only select item; output rows replace the SELECT.
+- ``SCALAR … RETURNS``: one value per input row, next to the other select items of that row.
+- ``SET … RETURNS``: one value per group (GROUP BY) or for all rows, next to the group-by items.
+SCALAR scripts get one input row per group (the executor keeps per-row association that way); SET scripts
+get the rows of each GROUP BY group, or all rows as one group.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from exasol_emulator.catalog.store import Script
+from exasol_emulator.catalog.types import ExaType, parse_exa_type
+from exasol_emulator.sql.errors import SYNTAX_OR_UNKNOWN_OBJECT, SqlError, syntax_error, unsupported_construct
+from exasol_emulator.sql.lexer import END, identifier, tokenize
+from exasol_emulator.sql.preprocess import EMITS_MARKER
+from exasol_emulator.sql.rewrite import TEMP_CATALOG, TEMP_SCHEMA
+from exasol_emulator.sql.results import QueryResult
+
+if TYPE_CHECKING:
+    from exasol_emulator.sql.session import Session
+
+VALUE_COLUMN = "__V"
+_counter = itertools.count(1)
+
+
+class UdfCalls:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._known_types: dict[str, ExaType] = {}
+        self._temp_tables: list[str] = []
+
+    # -- public ----------------------------------------------------------------------------------------------
+    def substitute(self, tree: exp.Expression) -> exp.Expression:
+        self._known_types = {}
+        for select in reversed(list(tree.find_all(exp.Select))):
+            calls = [(i, p) for i, p in enumerate(select.expressions) if self._resolve(_unalias(p)) is not None]
+            if not calls:
+                continue
+            if len(calls) > 1:
+                raise unsupported_construct("more than one UDF call in one select list")
+            replacement = self._replace(select, *calls[0])
+            if select is tree:
+                tree = replacement
+            else:
+                select.replace(replacement)
+        for node in tree.walk():
+            if self._resolve(node) is not None:
+                raise unsupported_construct("a UDF call outside the select list (e.g. in WHERE or inside an expression)")
+        return tree
+
+    def known_output_types(self, tree: exp.Expression) -> dict[str, ExaType]:
+        """Declared Exasol types of UDF output columns in the current statement (DuckDB loses VARCHAR sizes)."""
+        return self._known_types
+
+    def cleanup(self) -> None:
+        for name in self._temp_tables:
+            self.session.cursor.execute(f'DROP TABLE IF EXISTS {TEMP_CATALOG}.{TEMP_SCHEMA}."{name}"')
+        self._temp_tables = []
+
+    # -- resolution ------------------------------------------------------------------------------------------
+    def _resolve(self, node: exp.Expression) -> tuple[Script, exp.Anonymous] | None:
+        schema = None
+        call = node
+        if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Anonymous) and isinstance(node.this, exp.Identifier):
+            schema, call = node.this.name, node.expression
+        if not isinstance(call, exp.Anonymous) or (isinstance(node, exp.Anonymous) and isinstance(node.parent, exp.Dot)):
+            return None
+        name = call.this.name if isinstance(call.this, exp.Identifier) and call.this.quoted else str(call.name).upper()
+        schema = schema or self.session.current_schema
+        if schema is None or name == EMITS_MARKER:
+            return None
+        script = self.session.database.store.script(schema, name)
+        if script is None or script.script_type != "UDF":
+            return None
+        return script, call
+
+    # -- replacement -----------------------------------------------------------------------------------------
+    def _replace(self, select: exp.Select, index: int, projection: exp.Expression) -> exp.Select:
+        script, call = self._resolve(_unalias(projection))
+        arguments, emits = _split_emits_marker(call)
+        others = [p for i, p in enumerate(select.expressions) if i != index]
+        group_by = list(select.args["group"].expressions) if select.args.get("group") else []
+        if script.result_type == "EMITS" and others:
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"the EMITS UDF {script.schema}.{script.name} must be the only select item")
+        if script.result_type == "RETURNS" and emits is not None:
+            raise syntax_error(f"EMITS clause given for RETURNS script {script.schema}.{script.name}")
+        if script.input_type == "SCALAR" and group_by:
+            raise unsupported_construct("GROUP BY together with a SCALAR UDF")
+        input_result = self._input(select, script, arguments, others, group_by)
+        groups, extras = _groups(script, input_result, len(arguments), len(others), len(group_by))
+        output_columns, outputs = self._run(script, arguments, input_result, groups, emits)
+        if script.result_type == "EMITS":
+            columns = output_columns
+            rows = [row for group in outputs for row in group]
+            self._known_types.update(dict(columns))
+            projections: list[exp.Expression] = [exp.Star()]
+        else:
+            columns, rows, projections = self._returns_table(list(select.expressions), projection, len(others),
+                                                             len(group_by), input_result, output_columns, outputs,
+                                                             extras)
+        table = f"__UDF_{self.session.id}_{next(_counter)}"
+        self.session.load_temp_table(table, columns, rows)
+        self._temp_tables.append(table)
+        replacement = exp.select(*projections).from_(
+            exp.Table(this=exp.to_identifier(table, quoted=True), db=exp.to_identifier(TEMP_SCHEMA),
+                      catalog=exp.to_identifier(TEMP_CATALOG))
+        )
+        for key in ("order", "limit", "offset", "distinct"):
+            if select.args.get(key) is not None:
+                replacement.set(key, select.args[key])
+        return replacement
+
+    def _input(self, select: exp.Select, script: Script, arguments: list[exp.Expression], others: list[exp.Expression],
+               group_by: list[exp.Expression]) -> QueryResult:
+        query = select.copy()
+        for key in ("group", "having", "order", "limit", "offset", "distinct", "qualify"):
+            query.set(key, None)
+        items = []
+        for position, argument in enumerate(arguments):
+            expression = argument.copy()
+            if not script.dynamic_input and position < len(script.parameters):
+                declared = parse_exa_type(script.parameters[position].sql_type)
+                expression = exp.cast(expression, exp.DataType.build(declared.duckdb_type(), dialect="duckdb"))
+            items.append(exp.alias_(expression, _input_name(argument, position), quoted=True))
+        items += [exp.alias_(_unalias(o).copy(), f"__P{i}", quoted=True) for i, o in enumerate(others)]
+        items += [exp.alias_(g.copy(), f"__G{i}", quoted=True) for i, g in enumerate(group_by)]
+        query.set("expressions", items)
+        return self.session.run_query_tree(query)
+
+    def _run(self, script: Script, arguments: list[exp.Expression], input_result: QueryResult,
+             groups: list[list[tuple]], emits: list[tuple[str, ExaType]] | None) -> tuple[list[tuple[str, ExaType]], list[list[tuple]]]:
+        from exasol_emulator.udf.model import UdfColumn, UdfError
+
+        udf_script = _udf_script(script)
+        input_columns = [UdfColumn(name, t.column_type()) for name, t in input_result.columns[: len(arguments)]]
+        emit_columns = None if emits is None else [UdfColumn(n, t.column_type()) for n, t in emits]
+        try:
+            columns, outputs = self.session.database.udf_executor().run(
+                udf_script, input_columns, groups, emit_columns, self._udf_session()
+            )
+        except UdfError as error:
+            raise SqlError(error.sql_code, error.text) from None
+        return [(c.name, parse_exa_type(c.sql_type)) for c in columns], outputs
+
+    def _returns_table(self, original: list[exp.Expression], projection: exp.Expression, other_count: int,
+                       group_count: int, input_result: QueryResult, output_columns: list[tuple[str, ExaType]],
+                       outputs: list[list[tuple]], extras: list[tuple],
+                       ) -> tuple[list[tuple[str, ExaType]], list[tuple], list[exp.Expression]]:
+        """Table of (other select items…, UDF value) and the projections that restore the original order."""
+        value_type = output_columns[0][1]
+        other_start = len(input_result.columns) - other_count - group_count
+        other_types = input_result.columns[other_start : other_start + other_count]
+        columns = [(f"__P{i}", t) for i, (_, t) in enumerate(other_types)] + [(VALUE_COLUMN, value_type)]
+        rows = [(*extra, output[0][0] if output else None) for extra, output in zip(extras, outputs)]
+        value_name = projection.alias if isinstance(projection, exp.Alias) else _call_text(_unalias(projection))
+        self._known_types[value_name] = value_type
+        projections: list[exp.Expression] = []
+        position = 0
+        for item in original:
+            if item is projection:
+                projections.append(exp.alias_(exp.column(VALUE_COLUMN, quoted=True), value_name, quoted=True))
+            else:
+                name = item.alias_or_name or f"__P{position}"
+                projections.append(exp.alias_(exp.column(f"__P{position}", quoted=True), name, quoted=True))
+                position += 1
+        return columns, rows, projections
+
+    def _udf_session(self) -> Any:
+        from exasol_emulator.udf.model import UdfConnection, UdfSession
+
+        store = self.session.database.store
+
+        def connection(name: str) -> UdfConnection | None:
+            stored = store.connection(name)
+            if stored is None:
+                return None
+            return UdfConnection(stored.address, stored.user or "", stored.password or "")
+
+        def script_code(name: str) -> str | None:
+            tokens = [t for t in tokenize(name) if t.kind != END and not t.is_symbol(".")]
+            if not tokens or len(tokens) > 2:
+                return None
+            parts = [identifier(t) for t in tokens]
+            schema = parts[0] if len(parts) == 2 else self.session.current_schema
+            found = store.script(schema, parts[-1]) if schema else None
+            return found.body if found else None
+
+        languages = self.session.parameters.get("SCRIPT_LANGUAGES") or store.parameter("SCRIPT_LANGUAGES") or ""
+        return UdfSession(
+            session_id=self.session.id, statement_id=self.session.statement_id, current_user="SYS",
+            current_schema=self.session.current_schema, script_languages=languages,
+            connections=connection, scripts=script_code,
+        )
+
+
+def _unalias(node: exp.Expression) -> exp.Expression:
+    return node.this if isinstance(node, exp.Alias) else node
+
+
+def _split_emits_marker(call: exp.Anonymous) -> tuple[list[exp.Expression], list[tuple[str, ExaType]] | None]:
+    arguments = list(call.expressions)
+    if arguments and isinstance(arguments[-1], exp.Anonymous) and str(arguments[-1].name).upper() == EMITS_MARKER:
+        marker = arguments.pop()
+        return arguments, _parse_column_list(marker.expressions[0].name)
+    return arguments, None
+
+
+def _parse_column_list(text: str) -> list[tuple[str, ExaType]]:
+    """``a DOUBLE, "b" VARCHAR(10)`` → [(name, type)]; names keep their case like script columns."""
+    tokens = tokenize(text)
+    columns, position = [], 0
+    while tokens[position].kind != END:
+        name = tokens[position].text
+        position += 1
+        start, depth = tokens[position].start, 0
+        end = start
+        while tokens[position].kind != END and not (depth == 0 and tokens[position].is_symbol(",")):
+            depth += {"(": 1, ")": -1}.get(tokens[position].text, 0)
+            end = tokens[position].end
+            position += 1
+        columns.append((name, parse_exa_type(text[start:end])))
+        if tokens[position].is_symbol(","):
+            position += 1
+    if not columns:
+        raise syntax_error("EMITS needs at least one column")
+    return columns
+
+
+def _input_name(argument: exp.Expression, position: int) -> str:
+    if isinstance(argument, exp.Column):
+        return argument.name
+    return f"ARG{position + 1}"
+
+
+def _call_text(call: exp.Expression) -> str:
+    return call.sql(dialect="exasol").upper()
+
+
+def _groups(script: Script, result: QueryResult, argument_count: int, other_count: int,
+            group_count: int) -> tuple[list[list[tuple]], list[tuple]]:
+    """Input groups for the executor, and per group the extra values (other select items) to emit beside it."""
+    rows = result.rows
+    if script.input_type == "SCALAR":
+        return [[row[:argument_count]] for row in rows], [row[argument_count : argument_count + other_count] for row in rows]
+    if group_count == 0:
+        if other_count:
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, "select items next to a SET UDF must be GROUP BY expressions")
+        return ([[row[:argument_count] for row in rows]] if rows else []), ([()] if rows else [])
+    groups: dict[tuple, list[tuple]] = {}
+    extras: dict[tuple, tuple] = {}
+    for row in rows:
+        key = row[argument_count + other_count :]
+        groups.setdefault(key, []).append(row[:argument_count])
+        extras.setdefault(key, row[argument_count : argument_count + other_count])
+    return list(groups.values()), list(extras.values())
+
+
+def _udf_script(script: Script) -> Any:
+    from exasol_emulator.udf.model import UdfColumn, UdfScript
+
+    parameters = None if script.dynamic_input else tuple(UdfColumn(p.name, p.sql_type) for p in script.parameters)
+    if script.dynamic_output:
+        outputs = None
+    else:
+        outputs = tuple(UdfColumn(e.name or script.name, e.sql_type) for e in script.emits)
+    return UdfScript(script.schema, script.name, script.language, script.input_type, parameters,
+                     script.result_type, outputs, script.body)
