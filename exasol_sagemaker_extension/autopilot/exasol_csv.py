@@ -96,7 +96,7 @@ def encode_rows(columns: Sequence[FeatureColumn], first_row_number: int = 1) -> 
 
 def encode_column(column: FeatureColumn, first_row_number: int = 1) -> list[str]:
     """The CSV fields of one column, ``""`` for NULL."""
-    values = _as_array(column.values)
+    values = as_array(column.values)
     nulls = _null_mask(values)
     present = values if not nulls.any() else values[~nulls]
     encoder = _encoder_for(column.sql_type)
@@ -111,7 +111,7 @@ def encode_column(column: FeatureColumn, first_row_number: int = 1) -> list[str]
     return fields.tolist()
 
 
-def _as_array(values: Any) -> np.ndarray:
+def as_array(values: Any) -> np.ndarray:
     """A 1-D NumPy array; pandas' nullable dtypes become object arrays with ``None`` for missing values."""
     if isinstance(values, (pd.Series, pd.Index)):
         if isinstance(values.dtype, pd.api.extensions.ExtensionDtype):

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from exasol_sagemaker_extension.autopilot.exasol_csv import as_array
 from exasol_sagemaker_extension.autopilot.sql_type import (
     BOOLEAN,
     DATE,
@@ -30,7 +31,7 @@ from exasol_sagemaker_extension.autopilot.sql_type import (
 def to_emit_values(values: Any, sql_type: SqlType | None) -> list[Any]:
     """The column as a list of Exasol UDF values; ``sql_type=None`` (a type the extension does not model)
     only replaces missing markers by ``None`` and NumPy scalars by Python ones."""
-    array = _as_array(values)
+    array = as_array(values)
     items = array.tolist()  # NumPy scalars → Python scalars; datetime64[ns] → int, handled below
     if array.dtype.kind == "M":
         items = _datetimes(array)
@@ -52,16 +53,6 @@ def _conversion_for(sql_type: SqlType) -> tuple[type, Any]:
     return _CONVERSIONS.get(sql_type.kind, (str, str))
 
 
-def _as_array(values: Any) -> np.ndarray:
-    if isinstance(values, (pd.Series, pd.Index)):
-        if isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
-            return values.to_numpy(dtype=object, na_value=None)
-        return values.to_numpy()
-    if isinstance(values, np.ndarray):
-        return values
-    array = np.empty(len(values), dtype=object)
-    array[:] = list(values)
-    return array
 
 
 def _datetimes(array: np.ndarray) -> list[datetime | None]:

@@ -84,10 +84,11 @@ def check_prediction_udf(sql: str) -> None:
 
 def record_check(**expected):
     def check(sql: str) -> None:
-        assert sql.startswith('INSERT INTO "SME"."SME_METADATA_AUTOPILOT_ENDPOINTS" (ENDPOINT_NAME, JOB_NAME,'), sql
+        head = 'INSERT INTO "SME"."SME_METADATA_AUTOPILOT_ENDPOINTS" (DEPLOYED_AT, ENDPOINT_NAME, JOB_NAME,'
+        assert sql.startswith(head), sql
         for column, literal in expected.items():
             assert literal in sql, (column, literal)
-        assert sql.endswith(", CURRENT_TIMESTAMP)")
+        assert ") VALUES (CURRENT_TIMESTAMP, " in sql
 
     return check
 
@@ -102,7 +103,7 @@ def test_deploys_writes_connection_udf_and_metadata(cjson_integers):
     db.expect(connection_check("deployed", False), RowCount(0))
     db.expect(check_prediction_udf, RowCount(0))
     db.expect("DELETE FROM \"SME\".\"SME_METADATA_AUTOPILOT_ENDPOINTS\" WHERE ENDPOINT_NAME = 'churn-ep'", RowCount(0))
-    db.expect(record_check(values="VALUES ('churn-ep', 'churn-1', 'best-1', 'ML', 'churn-ep', "
+    db.expect(record_check(values="VALUES (CURRENT_TIMESTAMP, 'churn-ep', 'churn-1', 'best-1', 'ML', 'churn-ep', "
                            f"'{CONNECTION}', 'ml.m5.large', 2, NULL, NULL, 'BinaryClassification', 'deployed', 'ANALYST'"),
               RowCount(1))
     result = run_entry(DEPLOY, ["churn-1", "churn-ep", "ml", "ml.m5.large", 2, None, None], db,

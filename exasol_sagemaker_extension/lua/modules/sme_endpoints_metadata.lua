@@ -3,7 +3,7 @@
 
 local database = require("sme_database")
 local identifiers = require("sme_identifiers")
-local values = require("sme_values")
+local rows = require("sme_metadata_rows")
 
 local M = {}
 
@@ -22,35 +22,18 @@ end
 
 -- The endpoint's row with lower-case keys (absent values are nil), or nil for an unknown endpoint.
 function M.find(endpoint_name)
-    local sql = "SELECT " .. table.concat(FIND_COLUMNS, ", ") .. " FROM " .. table_name()
-        .. " WHERE ENDPOINT_NAME = :endpoint_name"
-    local result = database.run(sql, { endpoint_name = endpoint_name }, {
+    return rows.find(table_name(), "ENDPOINT_NAME", endpoint_name, FIND_COLUMNS, {
         code = "E-SME-18",
         message = string.format("Reading the metadata of endpoint %q from %s failed", endpoint_name, table_name()),
         mitigations = { "Check that the extension is installed in this schema and that you may read " .. TABLE .. "." },
     })
-    if #result == 0 then
-        return nil
-    end
-    local row = { endpoint_name = endpoint_name }
-    for i, column in ipairs(FIND_COLUMNS) do
-        row[column:lower()] = values.present(result[1][i])
-    end
-    return row
 end
 
 -- Replaces the endpoint's row by a freshly deployed one; `row` has the lower-case INSERT_COLUMNS as keys.
 function M.record_deployment(row, failure)
     database.run("DELETE FROM " .. table_name() .. " WHERE ENDPOINT_NAME = :endpoint_name",
         { endpoint_name = row.endpoint_name }, failure)
-    local params, placeholders = {}, {}
-    for i, column in ipairs(INSERT_COLUMNS) do
-        local key = column:lower()
-        params[key] = values.sql_value(row[key])
-        placeholders[i] = ":" .. key
-    end
-    database.run("INSERT INTO " .. table_name() .. " (" .. table.concat(INSERT_COLUMNS, ", ")
-        .. ", DEPLOYED_AT) VALUES (" .. table.concat(placeholders, ", ") .. ", CURRENT_TIMESTAMP)", params, failure)
+    rows.insert(table_name(), INSERT_COLUMNS, row, "DEPLOYED_AT", failure)
 end
 
 function M.mark_deleted(endpoint_name, failure)

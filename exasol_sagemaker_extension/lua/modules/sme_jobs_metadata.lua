@@ -3,6 +3,7 @@
 
 local database = require("sme_database")
 local identifiers = require("sme_identifiers")
+local rows = require("sme_metadata_rows")
 local values = require("sme_values")
 
 local M = {}
@@ -35,30 +36,12 @@ end
 
 -- The job's row as a table with lower-case keys (absent values are nil), or nil for an unknown job.
 function M.find(job_name)
-    local sql = "SELECT " .. table.concat(FIND_COLUMNS, ", ") .. " FROM " .. table_name()
-        .. " WHERE JOB_NAME = :job_name"
-    local result = database.run(sql, { job_name = job_name }, read_failure(job_name))
-    if #result == 0 then
-        return nil
-    end
-    local row = { job_name = job_name }
-    for i, column in ipairs(FIND_COLUMNS) do
-        row[column:lower()] = values.present(result[1][i])
-    end
-    return row
+    return rows.find(table_name(), "JOB_NAME", job_name, FIND_COLUMNS, read_failure(job_name))
 end
 
 -- Inserts a new job row; `row` has the lower-case names of INSERT_COLUMNS as keys (nil = NULL).
 function M.insert(row, failure)
-    local params, placeholders = {}, {}
-    for i, column in ipairs(INSERT_COLUMNS) do
-        local key = column:lower()
-        params[key] = values.sql_value(row[key])
-        placeholders[i] = ":" .. key
-    end
-    local sql = "INSERT INTO " .. table_name() .. " (DATETIME, " .. table.concat(INSERT_COLUMNS, ", ")
-        .. ") VALUES (CURRENT_TIMESTAMP, " .. table.concat(placeholders, ", ") .. ")"
-    database.run(sql, params, failure)
+    rows.insert(table_name(), INSERT_COLUMNS, row, "DATETIME", failure)
 end
 
 -- Stores the latest status of a job; `status` has the lower-case names of STATUS_COLUMNS as keys.
