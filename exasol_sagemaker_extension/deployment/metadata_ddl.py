@@ -63,6 +63,7 @@ JOBS_TABLE = MetadataTable(
         ("OBJECTIVE_METRIC_NAME", "VARCHAR(32)"),
         ("OBJECTIVE_METRIC_VALUE", "DOUBLE"),
         ("LAST_POLLED", "TIMESTAMP"),
+        ("SAMPLE_WEIGHT_ATTRIBUTE_NAME", "VARCHAR(128)"),
     ),
     primary_key="JOB_NAME",
     original_column_count=16,

@@ -19,12 +19,12 @@ DELETE = "SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT"
 ROLE = "arn:aws:iam::123456789012:role/Analyst"
 JOB_SQL = (
     "SELECT AWS_CREDENTIALS_CONNECTION_NAME, AWS_REGION, AWS_ASSUME_ROLE_ARN, AWS_ASSUME_ROLE_EXTERNAL_ID,"
-    " TARGET_ATTRIBUTE_NAME, PROBLEM_TYPE, COLUMN_NAMES, COLUMN_TYPES FROM \"SME\".\"SME_METADATA_AUTOPILOT_JOBS\""
+    " TARGET_ATTRIBUTE_NAME, PROBLEM_TYPE, COLUMN_NAMES, COLUMN_TYPES, SAMPLE_WEIGHT_ATTRIBUTE_NAME FROM \"SME\".\"SME_METADATA_AUTOPILOT_JOBS\""
     " WHERE JOB_NAME = 'churn-1'"
 )
 COLUMN_NAMES = json.dumps(["STATE", "Day/Mins", "CHURN"])
 COLUMN_TYPES = json.dumps(["VARCHAR(2) UTF8", "DOUBLE", "BOOLEAN"])
-JOB_ROW = rows(("AWS_CONN", "eu-west-1", ROLE, None, "CHURN", None, COLUMN_NAMES, COLUMN_TYPES))
+JOB_ROW = rows(("AWS_CONN", "eu-west-1", ROLE, None, "CHURN", None, COLUMN_NAMES, COLUMN_TYPES, None))
 SCHEMA_SQL = "SELECT SCHEMA_NAME FROM SYS.EXA_SCHEMAS WHERE SCHEMA_NAME = 'ML'"
 LANGUAGE_SQL = (
     "SELECT SCRIPT_LANGUAGE FROM SYS.EXA_ALL_SCRIPTS WHERE SCRIPT_SCHEMA = 'SME'"
@@ -265,3 +265,18 @@ def test_deletion_failures(args, before, code):
     with pytest.raises(QueryError) as excinfo:
         run_entry(DELETE, args, db)
     assert sme_error(excinfo).startswith(code + ": ")
+
+
+def test_sample_weight_column_is_not_a_prediction_feature():
+    """Autopilot trains on the weight but never predicts with it, so the generated UDF must not send it."""
+    names = json.dumps(["STATE", "W", "Day/Mins", "CHURN"])
+    types = json.dumps(["VARCHAR(2) UTF8", "DOUBLE", "DOUBLE", "BOOLEAN"])
+    job_row = rows(("AWS_CONN", "eu-west-1", ROLE, None, "CHURN", None, names, types, "W"))
+    db = ScriptedDatabase().expect(JOB_SQL, job_row).expect(SCHEMA_SQL, rows(("ML",)))
+    db.expect(LANGUAGE_SQL, rows(("PYTHON3_SME",)))
+    db.expect(udf_call("SME_AUTOPILOT_DEPLOYMENT_UDF", deployment_request()), rows((json.dumps(ANSWER),)))
+    db.expect(connection_check("deployed", False), RowCount(0))
+    db.expect(check_prediction_udf, RowCount(0))  # asserts the features are exactly STATE and Day/Mins
+    db.expect(lambda sql: sql.startswith("DELETE"), RowCount(0))
+    db.expect(lambda sql: sql.startswith("INSERT"), RowCount(1))
+    run_entry(DEPLOY, ["churn-1", "churn-ep", "ml", "ml.m5.large", 2, None, None], db)

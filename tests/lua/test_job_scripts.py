@@ -11,10 +11,10 @@ from lua_harness import ScriptedDatabase, empty, rows, run_entry, sme_error, udf
 ROLE = "arn:aws:iam::123456789012:role/Analyst"
 JOB_SQL = (
     "SELECT AWS_CREDENTIALS_CONNECTION_NAME, AWS_REGION, AWS_ASSUME_ROLE_ARN, AWS_ASSUME_ROLE_EXTERNAL_ID,"
-    " TARGET_ATTRIBUTE_NAME, PROBLEM_TYPE, COLUMN_NAMES, COLUMN_TYPES FROM \"SME\".\"SME_METADATA_AUTOPILOT_JOBS\""
+    " TARGET_ATTRIBUTE_NAME, PROBLEM_TYPE, COLUMN_NAMES, COLUMN_TYPES, SAMPLE_WEIGHT_ATTRIBUTE_NAME FROM \"SME\".\"SME_METADATA_AUTOPILOT_JOBS\""
     " WHERE JOB_NAME = 'churn-1'"
 )
-JOB_ROW = rows(("AWS_CONN", "eu-west-1", ROLE, "ext-1", "CHURN", None, '["A","CHURN"]', '["DOUBLE","BOOLEAN"]'))
+JOB_ROW = rows(("AWS_CONN", "eu-west-1", ROLE, "ext-1", "CHURN", None, '["A","CHURN"]', '["DOUBLE","BOOLEAN"]', None))
 STATUS = ("Completed", "Completed", None, "best-1", "F1", 0.93, "BinaryClassification")
 UPDATE_SQL = (
     "UPDATE \"SME\".\"SME_METADATA_AUTOPILOT_JOBS\" SET JOB_STATUS = 'Completed', SECONDARY_STATUS = 'Completed',"

@@ -42,7 +42,8 @@ local function decode_list(text)
     return nil
 end
 
--- Features (COLUMN_NAMES minus the target, in training order) and the target, each { name, sql_type }.
+-- Features (COLUMN_NAMES minus the target and the sample weight, in training order) and the target, each
+-- { name, sql_type }. Autopilot trains on the weight but does not use it as a feature, so endpoints never see it.
 local function model_columns(job)
     local names, types = decode_list(job.column_names), decode_list(job.column_types)
     local target = job.target_attribute_name
@@ -52,7 +53,7 @@ local function model_columns(job)
             local column = { name = names[i], sql_type = types[i] }
             if names[i] == target then
                 target_column = column
-            else
+            elseif names[i] ~= job.sample_weight_attribute_name then
                 features[#features + 1] = column
             end
         end

@@ -132,6 +132,7 @@ local function remember_job(options, columns, job_arn, input_uri, output_uri)
         mode = options.mode,
         aws_assume_role_arn = options.assume_role_arn,
         aws_assume_role_external_id = options.assume_role_external_id,
+        sample_weight_attribute_name = options.sample_weight,
     }, {
         code = "E-SME-17",
         message = string.format("The AutoML job %q (%s) was started, but recording it in"

@@ -33,14 +33,14 @@ def _normalise(sql: str) -> str:
 
 def test_jobs_table_starts_with_the_old_extensions_columns_in_order():
     assert [name for name, _ in JOBS_TABLE.columns[:16]] == OLD_EXTENSION_COLUMNS
-    assert len(JOBS_TABLE.columns) == 32
+    assert len(JOBS_TABLE.columns) == 33
 
 
 def test_every_added_jobs_column_has_a_migration():
     migrations = render_migrations(JOBS_TABLE, "SME")
-    assert len(migrations) == 16
+    assert len(migrations) == 17
     assert migrations[0] == 'ALTER TABLE "SME"."SME_METADATA_AUTOPILOT_JOBS" ADD COLUMN IF NOT EXISTS "AWS_REGION" VARCHAR(64)'
-    assert migrations[-1].endswith('ADD COLUMN IF NOT EXISTS "LAST_POLLED" TIMESTAMP')
+    assert migrations[-1].endswith('ADD COLUMN IF NOT EXISTS "SAMPLE_WEIGHT_ATTRIBUTE_NAME" VARCHAR(128)')
 
 
 def test_endpoints_table_text():
