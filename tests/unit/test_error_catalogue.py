@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = ROOT / "exasol_sagemaker_extension"
+SOURCES = (ROOT / "exasol_sagemaker_extension", ROOT / "language_container")
 GUIDE = ROOT / "doc" / "user_guide.md"
 CODE = re.compile(r"\b([EF]-SME-\d+)\b(?!\.\.)")  # "E-SME-1..99" names a range, not a code
 TABLE_ROW = re.compile(r"^\|\s*`?([EF]-SME-\d+)`?\s*\|", re.MULTILINE)
@@ -16,8 +16,9 @@ TABLE_ROW = re.compile(r"^\|\s*`?([EF]-SME-\d+)`?\s*\|", re.MULTILINE)
 
 def _codes_in_sources() -> set[str]:
     codes: set[str] = set()
-    for path in list(PRODUCT.rglob("*.py")) + list(PRODUCT.rglob("*.lua")):
-        codes.update(CODE.findall(path.read_text(encoding="utf-8")))
+    for source in SOURCES:
+        for path in list(source.rglob("*.py")) + list(source.rglob("*.lua")):
+            codes.update(CODE.findall(path.read_text(encoding="utf-8")))
     return codes
 
 
