@@ -11,6 +11,7 @@ Code ranges (one owner each, so codes never collide; the full table is in doc/us
   E-SME-200..299  UDF adapters
   E-SME-300..399  deployment rendering and the deploy CLI
   E-SME-400..499  language container build and deployment
+  E-SME-500..599  the sme-local command (local stack and demo)
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = (ROOT / "exasol_sagemaker_extension", ROOT / "language_container")
+SOURCES = (ROOT / "exasol_sagemaker_extension", ROOT / "language_container", ROOT / "sme_local")
 GUIDE = ROOT / "doc" / "user_guide.md"
 CODE = re.compile(r"\b([EF]-SME-\d+)\b(?!\.\.)")  # "E-SME-1..99" names a range, not a code
 TABLE_ROW = re.compile(r"^\|\s*`?([EF]-SME-\d+)`?\s*\|", re.MULTILINE)
