@@ -177,6 +177,11 @@ _BUILDERS.update({
 })
 
 
+def system_table_names() -> list[str]:
+    """Every SYS table the emulator answers (for the getTables metadata command's "SYSTEM TABLE" type)."""
+    return sorted(_BUILDERS)
+
+
 def is_system_table(name: str) -> bool:
     return name in _BUILDERS
 

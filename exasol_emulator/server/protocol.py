@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from exasol_emulator.catalog.types import ExaType
 from exasol_emulator.database import Database
+from exasol_emulator.server import metadata_commands
 from exasol_emulator.server.results_wire import ResultSets, result_header
 from exasol_emulator.server.websocket import OP_BINARY, WebSocket, WebSocketClosed
 from exasol_emulator.sql.errors import AUTHENTICATION_FAILED, SYNTAX_OR_UNKNOWN_OBJECT, SqlError
@@ -162,6 +163,9 @@ class ClientConnection:
     def _answer(self, request: dict) -> dict:
         command = request.get("command")
         handler: Callable[[dict], dict] | None = getattr(self, "_command_" + str(command), None)
+        if handler is None and isinstance(command, str) and command.startswith("get"):
+            limitation = metadata_commands.unsupported_metadata_command(command)
+            return _error(limitation.sql_code, limitation.text, self._session.id)
         if handler is None:
             return _error(SYNTAX_OR_UNKNOWN_OBJECT, f"unknown or unsupported command {command!r}", self._session.id)
         before = self._attributes()
@@ -248,6 +252,14 @@ class ClientConnection:
 
     def _command_getHosts(self, request: dict) -> dict:
         return _ok({"numNodes": 1, "nodes": [str(request.get("hostIp") or "127.0.0.1")]})
+
+    def _command_getSchemas(self, request: dict) -> dict:
+        result = metadata_commands.get_schemas(self._session, request)
+        return _ok({"numResults": 1, "results": [self._results.describe(result)]})
+
+    def _command_getTables(self, request: dict) -> dict:
+        result = metadata_commands.get_tables(self._session, request)
+        return _ok({"numResults": 1, "results": [self._results.describe(result)]})
 
     def _command_disconnect(self, request: dict) -> dict:
         return {"status": "ok"}

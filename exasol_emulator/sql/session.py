@@ -26,6 +26,7 @@ from exasol_emulator.catalog.types import VARCHAR_MAX, ExaType, exa_type_of_duck
 from exasol_emulator.sql import rewrite
 from exasol_emulator.sql.duck_errors import translate_duckdb_error
 from exasol_emulator.sql.errors import SqlError, syntax_error, unsupported_construct, unsupported_statement
+from exasol_emulator.sql.lexer import tokenize
 from exasol_emulator.sql.preprocess import preprocess
 from exasol_emulator.sql.recogniser import recognise
 from exasol_emulator.sql.results import QueryResult, Result, RowCountResult
@@ -53,7 +54,10 @@ class Session:
         self.current_schema: str | None = None
         self.autocommit = True
         self.query_timeout = 0
-        self.parameters: dict[str, str] = {}
+        # Session parameters start as a copy of the system-wide ones; a later ALTER SYSTEM affects only new
+        # sessions (docs.exasol.com sql/alter_system.htm, sql/alter_session.htm). python-extension-common's
+        # deployer relies on it: after ALTER SYSTEM it reads SESSION_VALUE and expects the old aliases.
+        self.parameters: dict[str, str] = database.store.parameters()
         self.statement_id = 0
         self._in_transaction = False
         self._timed_out = False
@@ -204,6 +208,9 @@ class Session:
             first_word = text.split(None, 1)[0].upper() if text.split() else ""
             if first_word in UNSUPPORTED_EXASOL_STATEMENTS:
                 raise unsupported_statement(first_word) from None
+            if any(token.is_word("HASHTYPE") for token in tokenize(text)):
+                # sqlglot's exasol dialect has no HASHTYPE: say so instead of a misleading syntax error
+                raise unsupported_construct("data type HASHTYPE in SQL statements") from None
             raise syntax_error(_first_line(str(error))) from None
         trees = [t for t in trees if t is not None]
         if len(trees) != 1:
