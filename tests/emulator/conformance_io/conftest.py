@@ -14,7 +14,6 @@ import os
 from collections.abc import Iterator
 
 import boto3
-import pyexasol
 import pytest
 from moto.server import ThreadedMotoServer
 
@@ -43,31 +42,6 @@ def emulator(tmp_path_factory: pytest.TempPathFactory, moto_url: str) -> Iterato
     with Emulator(tmp_path_factory.mktemp("exasol_io"), port=0, bucketfs_port=0, aws_endpoint_url=moto_url,
                   udf_workers=2) as running:
         yield running
-
-
-@pytest.fixture()
-def connect(emulator: Emulator) -> Iterator:
-    """A factory for pyexasol connections (TLS, fingerprint pinned); all are closed after the test."""
-    opened: list[pyexasol.ExaConnection] = []
-
-    def factory(**options) -> pyexasol.ExaConnection:
-        connection = pyexasol.connect(**{"dsn": emulator.dsn, "user": "sys", "password": "exasol", **options})
-        opened.append(connection)
-        return connection
-
-    yield factory
-    for connection in opened:
-        connection.close()
-
-
-@pytest.fixture()
-def db(connect, request: pytest.FixtureRequest) -> pyexasol.ExaConnection:
-    """A connection with a fresh schema named after the test, opened."""
-    connection = connect()
-    schema = "IO_" + "".join(c if c.isalnum() else "_" for c in request.node.name.upper())[:100]
-    connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    connection.execute(f'CREATE SCHEMA "{schema}"')
-    return connection
 
 
 @pytest.fixture()
