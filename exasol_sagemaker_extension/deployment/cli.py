@@ -100,6 +100,8 @@ def _options() -> list[click.Option]:
         override={
             StdParams.schema: {"type": str, "default": DEFAULT_SCHEMA, "show_default": True},
             StdParams.language_alias: {"type": str, "default": DEFAULT_LANGUAGE_ALIAS, "show_default": True},
+            # Not click.Path(exists=True): a missing file is reported as E-SME-313 by container_source.
+            StdParams.container_file: {"type": click.Path(dir_okay=False)},
         },
         formatters={StdParams.version: formatters},
     )
