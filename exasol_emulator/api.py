@@ -9,6 +9,8 @@ works without a CA; ``encryption=False`` with ``plain_dsn`` works on the same po
 
 from __future__ import annotations
 
+import atexit
+import threading
 from pathlib import Path
 from types import TracebackType
 
@@ -20,6 +22,24 @@ DEFAULT_PORT = 8563
 DEFAULT_BUCKETFS_PORT = 2580
 DEFAULT_USER = "sys"
 DEFAULT_PASSWORD = "exasol"
+
+
+_running: set["Emulator"] = set()
+_running_lock = threading.Lock()
+
+
+@atexit.register
+def _stop_forgotten_emulators() -> None:
+    """Stop emulators the program never stopped (Ctrl-C, a forgotten ``stop()``) when the interpreter exits.
+
+    Otherwise their DuckDB connection, session cursors and result types are still alive at interpreter
+    shutdown, and DuckDB's bindings print ~40 "nanobind: leaked instance/type/function" lines to stderr; a
+    stop also checkpoints the DuckDB file.
+    """
+    with _running_lock:
+        forgotten = list(_running)
+    for emulator in forgotten:
+        emulator.stop()
 
 
 class Emulator:
@@ -64,9 +84,13 @@ class Emulator:
         except BaseException:
             self.stop()
             raise
+        with _running_lock:
+            _running.add(self)
         return self
 
     def stop(self) -> None:
+        with _running_lock:
+            _running.discard(self)
         if self._listener is not None:
             self._listener.stop()
             self._listener = None

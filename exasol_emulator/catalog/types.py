@@ -82,6 +82,10 @@ class ExaType:
             return "TIMESTAMP"
         return self.name
 
+    def same_storage(self, other: ExaType) -> bool:
+        """Whether both types are stored alike in DuckDB (a declared type may then stand for a derived one)."""
+        return self.duckdb_type() == other.duckdb_type()
+
     @property
     def is_integral(self) -> bool:
         """DECIMAL with scale 0: a Python ``int`` in UDFs and Lua, a JSON number on the wire if it fits."""

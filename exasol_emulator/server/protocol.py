@@ -235,8 +235,10 @@ class ClientConnection:
         if len(columns) != len(parameter_types):
             raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT,
                            f"prepared statement expects {len(parameter_types)} parameters, got {len(columns)}")
-        rows = list(zip(*columns)) if columns else ([()] if not parameter_types else [])
-        result = self._session.execute_many(sql, rows)
+        row_count = len(columns[0]) if columns else (0 if parameter_types else 1)
+        if any(len(column) != row_count for column in columns):
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, "prepared statement parameter columns differ in length")
+        result = self._session.execute_many(sql, columns, row_count)
         return _ok({"numResults": 1, "results": [self._results.describe(result)]})
 
     def _command_closePreparedStatement(self, request: dict) -> dict:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from exasol_emulator.catalog.relations import relations
 from exasol_emulator.sql.errors import EmulatorLimitation, SqlError, object_not_found, unsupported_construct
+from exasol_emulator.sql.lexer import quote_identifier
 from exasol_emulator.sql.recogniser import FileTransfer
 from exasol_emulator.sql.results import QueryResult, Result, RowCountResult, udf_value
 
@@ -95,8 +96,8 @@ def _export_source(session: Session, statement: FileTransfer) -> QueryResult:
         result = session.execute(statement.query_sql)
     else:
         table = statement.table
-        columns = ", ".join(_quote(c) for c in statement.columns) if statement.columns else "*"
-        qualified = f"{_quote(table.schema)}.{_quote(table.name)}" if table.schema else _quote(table.name)
+        columns = ", ".join(quote_identifier(c) for c in statement.columns) if statement.columns else "*"
+        qualified = ".".join(quote_identifier(part) for part in (table.schema, table.name) if part)
         result = session.execute(f"SELECT {columns} FROM {qualified}")
     if not isinstance(result, QueryResult):
         raise SqlError("42000", "EXPORT needs a query or a table")
@@ -122,14 +123,12 @@ def _insert(session: Session, schema: str, table: str, columns, rows: list[tuple
     staging = f"__IMPORT_{session.id}_{session.statement_id}"
     session.load_temp_table(staging, columns, rows)
     try:
-        names = ", ".join(_quote(n) for n, _ in columns)
+        names = ", ".join(quote_identifier(n) for n, _ in columns)
         session.cursor.execute(
-            f"INSERT INTO {_quote(schema)}.{_quote(table)} ({names}) SELECT * FROM temp.main.{_quote(staging)}"
+            f"INSERT INTO {quote_identifier(schema)}.{quote_identifier(table)} ({names}) "
+            f"SELECT * FROM temp.main.{quote_identifier(staging)}"
         )
     finally:
-        session.cursor.execute(f"DROP TABLE IF EXISTS temp.main.{_quote(staging)}")
+        session.cursor.execute(f"DROP TABLE IF EXISTS temp.main.{quote_identifier(staging)}")
     return RowCountResult(len(rows))
 
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -101,3 +101,8 @@ def identifier(token: Token) -> str:
     if token.kind == QUOTED:
         return token.text
     raise syntax_error(f"identifier expected, found {token.text!r}")
+
+
+def quote_identifier(name: str) -> str:
+    """A delimited identifier (Exasol and DuckDB alike): kept exactly, inner ``"`` doubled."""
+    return '"' + name.replace('"', '""') + '"'

@@ -14,6 +14,7 @@ from sqlglot import exp
 
 from exasol_emulator.catalog.system_tables import is_system_table
 from exasol_emulator.catalog.types import ExaType, parse_exa_type
+from exasol_emulator.sql.column_lineage import EXA_TYPE_META
 from exasol_emulator.sql.errors import SYNTAX_OR_UNKNOWN_OBJECT, SqlError, unsupported_construct, unsupported_statement
 
 ADMIN_USER = "SYS"
@@ -177,7 +178,9 @@ def convert_data_types(tree: exp.Expression) -> dict[str, ExaType]:
         exa_type = exasol_type_of(data_type)
         if isinstance(data_type.parent, exp.ColumnDef):
             declared[data_type.parent.name] = exa_type
-        data_type.replace(exp.DataType.build(exa_type.duckdb_type(), dialect="duckdb"))
+        storage = exp.DataType.build(exa_type.duckdb_type(), dialect="duckdb")
+        storage.meta[EXA_TYPE_META] = exa_type  # what a CAST to it reports (column_lineage)
+        data_type.replace(storage)
     return declared
 
 

@@ -24,9 +24,11 @@ from exasol_emulator.catalog.relations import relations, schema_exists
 from exasol_emulator.catalog.system_tables import SystemContext, build_system_table
 from exasol_emulator.catalog.types import VARCHAR_MAX, ExaType, exa_type_of_duckdb
 from exasol_emulator.sql import rewrite
+from exasol_emulator.sql.bulk_insert import inserts_one_parameter_row, insert_columns
+from exasol_emulator.sql.column_lineage import result_column_types
 from exasol_emulator.sql.duck_errors import translate_duckdb_error
 from exasol_emulator.sql.errors import SqlError, syntax_error, unsupported_construct, unsupported_statement
-from exasol_emulator.sql.lexer import tokenize
+from exasol_emulator.sql.lexer import quote_identifier, tokenize
 from exasol_emulator.sql.preprocess import preprocess
 from exasol_emulator.sql.recogniser import recognise
 from exasol_emulator.sql.results import QueryResult, Result, RowCountResult
@@ -145,48 +147,69 @@ class Session:
                 raise translate_duckdb_error(error) from None
             return self._result_columns(relation, tree), 0
 
-    def execute_many(self, sql: str, rows: list[tuple]) -> Result:
-        """executePreparedStatement: the statement once per parameter row, in one transaction step."""
+    def execute_many(self, sql: str, columns: list[list], row_count: int) -> Result:
+        """executePreparedStatement: the statement for each of ``row_count`` parameter rows, given column-major as
+        the client sends them. ``INSERT … VALUES (?, …)`` runs as one bulk statement, other shapes row by row."""
         if recognise(sql) is not None:
-            if rows not in ([], [()]):
+            if columns or row_count != 1:
                 raise unsupported_construct("parameters in an Exasol-specific statement")
             return self.execute(sql)
         with self._lock:
             self.statement_id += 1
             self._begin_if_needed()
             tree, declared = self._translate(sql)
-            duck_sql = self._generate(tree)
+            rows = [list(row) for row in zip(*columns)] if columns else [[] for _ in range(row_count)]
             try:
                 if isinstance(tree, QUERY_TYPES):
-                    if len(rows) != 1:
+                    if row_count != 1:
                         raise unsupported_construct("a prepared query executed with more than one parameter row")
-                    relation = self.cursor.sql(duck_sql, params=list(rows[0]))
-                    return self._fetch(relation, tree)
-                if not rows:
+                    return self._fetch(self.cursor.sql(self._generate(tree), params=rows[0]), tree)
+                if row_count == 0:
                     return RowCountResult(0)
-                if len(rows) == 1:
-                    count = self._row_count(self.cursor.execute(duck_sql, list(rows[0])))
-                else:
-                    self.cursor.executemany(duck_sql, [list(r) for r in rows])
-                    count = len(rows) if isinstance(tree, exp.Insert) else self._row_count(self.cursor)
+                count = self._insert_in_bulk(tree, columns)
+                if count is None:
+                    count = self._execute_per_row(tree, rows)
             except duckdb.Error as error:
                 raise translate_duckdb_error(error) from None
             self._after_statement(tree, declared, sql)
             return RowCountResult(count)
 
+    def _insert_in_bulk(self, tree: exp.Expression, columns: list[list]) -> int | None:
+        """The row count of a bulk ``INSERT … VALUES (?, …)``, or None if the statement has another shape."""
+        if not inserts_one_parameter_row(tree):
+            return None
+        targets = self._insert_target_columns(tree)
+        if targets is None or len(targets) != len(columns):
+            return None  # DuckDB reports the mismatch when the statement runs row by row
+        schema, table = rewrite.qualified_target(tree)
+        return insert_columns(self.cursor, schema, table, targets, columns)
+
+    def _execute_per_row(self, tree: exp.Expression, rows: list[list]) -> int:
+        duck_sql = self._generate(tree)
+        if len(rows) == 1:
+            return self._row_count(self.cursor.execute(duck_sql, rows[0]))
+        self.cursor.executemany(duck_sql, rows)
+        return len(rows) if isinstance(tree, exp.Insert) else self._row_count(self.cursor)
+
+    def _insert_target_columns(self, tree: exp.Insert) -> list[tuple[str, ExaType]] | None:
+        """The columns an INSERT fills (listed ones, else all) with their Exasol types; None if unknown."""
+        target = rewrite.qualified_target(tree)
+        found = relations(self.cursor, self.database.store, *target) if target is not None else []
+        if not found:
+            return None
+        types = {column.name: column.exa_type for column in found[0].columns}
+        listed = [column.name for column in tree.this.expressions] if isinstance(tree.this, exp.Schema) else None
+        names = list(types) if listed is None else listed
+        if any(name not in types for name in names):
+            return None
+        return [(name, types[name]) for name in names]
+
     def parameter_types(self, sql: str, count: int) -> list[ExaType]:
         """Types of the ``?`` parameters: the target columns of an INSERT, else VARCHAR(2000000)."""
         tree, _ = self._translate(sql)
-        if isinstance(tree, exp.Insert):
-            target = rewrite.qualified_target(tree)
-            if target is not None:
-                found = relations(self.cursor, self.database.store, *target)
-                if found:
-                    columns = {c.name: c.exa_type for c in found[0].columns}
-                    names = [c.name for c in tree.this.expressions] if isinstance(tree.this, exp.Schema) else list(columns)
-                    types = [columns[n] for n in names if n in columns]
-                    if len(types) == count:
-                        return types
+        targets = self._insert_target_columns(tree) if isinstance(tree, exp.Insert) else None
+        if targets is not None and len(targets) == count:
+            return [exa_type for _, exa_type in targets]
         return [VARCHAR_MAX] * count
 
     # -- plain SQL ---------------------------------------------------------------------------------------------
@@ -269,37 +292,30 @@ class Session:
         return QueryResult(columns, rows)
 
     def _result_columns(self, relation: duckdb.DuckDBPyRelation, tree: exp.Expression) -> list[tuple[str, ExaType]]:
-        known = {**self._source_column_types(tree), **self.udf_calls.known_output_types(tree)}
-        columns = []
-        for name, duck_type in zip(relation.columns, relation.types):
-            exa_type = exa_type_of_duckdb(str(duck_type))
-            declared = known.get(name)
-            if declared is not None and declared.duckdb_type().replace(" ", "") == exa_type.duckdb_type().replace(" ", ""):
-                exa_type = declared
-            columns.append((name, exa_type))
-        return columns
+        derived = [exa_type_of_duckdb(str(duck_type)) for duck_type in relation.types]
+        return list(zip(relation.columns, self._refined_types(tree, relation.columns, derived)))
 
-    def _source_column_types(self, tree: exp.Expression) -> dict[str, ExaType]:
-        """Declared types of result columns that are plain columns of stored tables (DuckDB loses VARCHAR sizes)."""
-        select = tree if isinstance(tree, exp.Select) else None
-        if select is None or select.args.get("joins") or not isinstance(select.args.get("from_") and select.args["from_"].this, exp.Table):
-            return {}
-        table = select.args["from_"].this
-        if not table.db or table.catalog:
-            return {}
-        found = relations(self.cursor, self.database.store, table.db, table.name)
-        if not found:
-            return {}
-        columns = {c.name: c.exa_type for c in found[0].columns}
-        types: dict[str, ExaType] = {}
-        for projection in select.expressions:
-            if isinstance(projection, exp.Star):
-                types.update(columns)
-            elif isinstance(projection, exp.Column) and projection.name in columns:
-                types[projection.name] = columns[projection.name]
-            elif isinstance(projection, exp.Alias) and isinstance(projection.this, exp.Column) and projection.this.name in columns:
-                types[projection.alias] = columns[projection.this.name]
-        return types
+    def _refined_types(self, query: exp.Expression, names: list[str], derived: list[ExaType]) -> list[ExaType]:
+        """The types DuckDB's result implies, each replaced by the declared type of what the column copies (stored
+        column, CAST or UDF output) where that type has the same DuckDB storage — DuckDB loses VARCHAR sizes."""
+        copied = self._copied_column_types(query, len(names))
+        udf_types = self.udf_calls.known_output_types(query)
+        refined = []
+        for name, exa_type, copied_type in zip(names, derived, copied):
+            declared = copied_type or udf_types.get(name)
+            refined.append(declared if declared is not None and declared.same_storage(exa_type) else exa_type)
+        return refined
+
+    def _copied_column_types(self, query: exp.Expression, count: int) -> list[ExaType | None]:
+        """By position: the declared type of the stored column (or CAST) each result column copies, else None."""
+        columns = result_column_types(query, self._stored_columns)
+        if columns is None or len(columns) != count:
+            return [None] * count
+        return [exa_type for _, exa_type in columns]
+
+    def _stored_columns(self, schema: str, name: str) -> list[tuple[str, ExaType | None]] | None:
+        found = relations(self.cursor, self.database.store, schema, name)
+        return [(column.name, column.exa_type) for column in found[0].columns] if found else None
 
     @staticmethod
     def _row_count(cursor: duckdb.DuckDBPyConnection) -> int:
@@ -325,10 +341,13 @@ class Session:
         if isinstance(tree, exp.Create) and kind in ("TABLE", "VIEW"):
             if existed and not tree.args.get("replace"):
                 return
+            if isinstance(tree.expression, QUERY_TYPES):
+                # before forgetting: CREATE OR REPLACE … AS SELECT may read the relation it replaces
+                declared = self._created_column_types(tree.expression, target)
             store.forget_relation(*target)
             if kind == "VIEW":
                 store.set_view_text(*target, sql)
-            elif declared:
+            if declared:
                 store.set_column_types(*target, {name: t.column_type() for name, t in declared.items()})
         elif isinstance(tree, exp.Drop) and kind in ("TABLE", "VIEW"):
             store.forget_relation(*target)
@@ -338,13 +357,19 @@ class Session:
                 if name not in existing:
                     store.add_column_type(*target, name, exa_type.column_type())
 
+    def _created_column_types(self, query: exp.Expression, target: tuple[str, str]) -> dict[str, ExaType]:
+        """Exasol types of the columns CREATE TABLE/VIEW … AS <query> just created, where the query copies them
+        (DuckDB stores every VARCHAR alike, so CTAS would otherwise widen VARCHAR(8) to VARCHAR(2000000))."""
+        created = self.cursor.sql(f"SELECT * FROM {'.'.join(quote_identifier(part) for part in target)}")
+        return dict(self._result_columns(created, query))
+
     def _materialise_system_table(self, name: str) -> None:
         table = build_system_table(name, SystemContext(self.cursor, self.database.store, dict(self.parameters)))
         self.load_temp_table(rewrite.SYSTEM_TABLE_PREFIX + name, table.columns, table.rows)
 
     def load_temp_table(self, name: str, columns: list[tuple[str, ExaType]], rows: list[tuple]) -> None:
         """(Re)create a session-local temp table and fill it; used for SYS tables and UDF output."""
-        definition = ", ".join(f'"{c.replace(chr(34), chr(34) * 2)}" {t.duckdb_type()}' for c, t in columns)
+        definition = ", ".join(f"{quote_identifier(c)} {t.duckdb_type()}" for c, t in columns)
         self.cursor.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" ({definition})')
         if rows:
             frame = rows_frame(columns, rows)

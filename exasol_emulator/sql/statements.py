@@ -15,6 +15,7 @@ from exasol_emulator.catalog.types import parse_exa_type
 from exasol_emulator.sql import recogniser as r
 from exasol_emulator.sql.errors import SYNTAX_OR_UNKNOWN_OBJECT, SqlError, object_not_found, unsupported_construct
 from exasol_emulator.sql.file_transfer import run_file_transfer
+from exasol_emulator.sql.lexer import quote_identifier
 from exasol_emulator.sql.results import Result, RowCountResult
 from exasol_emulator.sql.script_execution import execute_script
 
@@ -53,7 +54,7 @@ class ExasolStatements:
         if exists and not statement.if_not_exists:
             raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"schema {statement.name} already exists")
         if not exists:
-            self.session.cursor.execute(f"CREATE SCHEMA {_quote(statement.name)}")
+            self.session.cursor.execute(f"CREATE SCHEMA {quote_identifier(statement.name)}")
         self.session.current_schema = statement.name
         return RowCountResult(0)
 
@@ -66,7 +67,7 @@ class ExasolStatements:
         if not statement.cascade and any(s.schema == statement.name for s in store.scripts()):
             raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"schema {statement.name} is not empty - use DROP SCHEMA CASCADE")
         self.session.cursor.execute(
-            f"DROP SCHEMA {_quote(statement.name)}{' CASCADE' if statement.cascade else ''}"
+            f"DROP SCHEMA {quote_identifier(statement.name)}{' CASCADE' if statement.cascade else ''}"
         )
         store.forget_schema(statement.name)
         return RowCountResult(0)
@@ -216,6 +217,3 @@ class ExasolStatements:
             return self.session.current_schema, path
         raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"no schema specified or opened for {'.'.join(path)}")
 
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -49,7 +49,6 @@ def test_the_output_columns_keep_the_input_types_in_the_documented_order(tutoria
         ("PROBABILITY", "DOUBLE"), ("PREDICTIONS", input_types[TARGET])]
 
 
-@pytest.mark.xfail(strict=True, reason="emulator: CREATE TABLE AS SELECT widens VARCHAR(n) to VARCHAR(2000000)")
 def test_create_table_as_select_keeps_the_varchar_length(tutorial_result, console):
     assert dict(_column_types(console, "CHURN_TEST"))[KEY] == "VARCHAR(8) UTF8"
 

@@ -22,7 +22,7 @@ def test_system_tables_describe_tables_and_views(db):
     assert columns == [
         ("T", "TABLE", "A", "DECIMAL(9,2)", 1, 9, 0 + 2, True),
         ("T", "TABLE", "B", "VARCHAR(7) UTF8", 2, None, None, True),
-        ("V", "VIEW", "B", "VARCHAR(2000000) UTF8", 1, None, None, True),
+        ("V", "VIEW", "B", "VARCHAR(7) UTF8", 1, None, None, True),
     ]
     assert db.execute(f"SELECT table_name FROM exa_all_tables WHERE table_schema = '{schema}'").fetchall() == [("T",)]
     view = db.execute(f"SELECT view_name, view_text FROM sys.exa_all_views WHERE view_schema = '{schema}'").fetchone()
