@@ -83,7 +83,7 @@ def demo(data_dir: Path | None, keep: bool, datasets_dir: Path | None) -> None:
         started = time.monotonic()
         try:
             settings = TutorialSettings(data_dir=find_data_dir(datasets_dir))
-            with LocalStack(data_dir or Path(scratch)).start() as stack:
+            with LocalStack(data_dir or Path(scratch)) as stack:
                 result = ChurnTutorial(stack.description, settings, click.echo).run()
                 _print_summary(result, time.monotonic() - started)
                 if keep:
