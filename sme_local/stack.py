@@ -100,6 +100,9 @@ class LocalStack:
         return self._aws
 
     def start(self) -> "LocalStack":
+        # A second start would orphan the running emulators (their processes and ports) until interpreter exit.
+        if self._aws is not None or self._exasol is not None:
+            raise RuntimeError("this LocalStack is already running; stop() it before starting it again")
         self.data_dir.mkdir(parents=True, exist_ok=True)
         try:
             self._start_services()

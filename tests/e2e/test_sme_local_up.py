@@ -16,6 +16,8 @@ import boto3
 import pyexasol
 import pytest
 
+from sme_local.stack import LocalStack
+
 KEYS = {"dsn", "db_user", "db_password", "bucketfs_url", "bucketfs_name", "bucket", "bucketfs_user",
         "bucketfs_password", "aws_endpoint_url", "aws_region", "s3_bucket", "aws_access_key_id",
         "aws_secret_access_key", "iam_sagemaker_role"}
@@ -66,3 +68,10 @@ def test_up_prints_the_stack_serves_it_and_stops_on_a_signal(tmp_path, stop_sign
             process.wait(STOP_TIMEOUT_SECONDS)
         process.stdout.close()
         process.stderr.close()
+
+
+def test_a_running_stack_refuses_a_second_start(tmp_path):
+    """Starting twice would orphan the first emulators until interpreter exit, so it must fail loudly."""
+    with LocalStack(tmp_path) as stack:
+        with pytest.raises(RuntimeError, match="already running"):
+            stack.start()
