@@ -1,12 +1,15 @@
-"""UDF calls inside queries: materialise each call's input in DuckDB, run the script with the UDF executor,
-load its output into a session temp table and put a SELECT from that table where the call was.
+"""UDF calls inside queries: read each call's input from DuckDB, run the script with the UDF executor, load
+its output into a session temp table and put a SELECT from that table where the call was.
+
+Input and output move in bulk as column batches (``exasol_emulator.udf.column_arrays``): fetched and loaded a
+column at a time (``duckdb_columns``), grouped with numpy, never as a Python tuple per row.
 
 Innermost SELECTs are replaced first, so calls nested in subqueries, CTAS and INSERT … SELECT work. Shapes:
 - ``EMITS`` (SCALAR or SET): the call must be the only select item; output rows replace the SELECT.
 - ``SCALAR … RETURNS``: one value per input row, next to the other select items of that row.
 - ``SET … RETURNS``: one value per group (GROUP BY) or for all rows, next to the group-by items.
-SCALAR scripts get one input row per group (the executor keeps per-row association that way); SET scripts
-get the rows of each GROUP BY group, or all rows as one group.
+SCALAR scripts get all rows as one group (their VM calls ``run`` per row, in order); SET scripts get the rows
+of each GROUP BY group, or all rows as one group.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any
 
+import duckdb
+import numpy
 from sqlglot import exp
 
 from exasol_emulator.catalog.store import Script
@@ -22,7 +27,9 @@ from exasol_emulator.sql.errors import SYNTAX_OR_UNKNOWN_OBJECT, SqlError, synta
 from exasol_emulator.sql.lexer import END, identifier, tokenize
 from exasol_emulator.sql.preprocess import EMITS_MARKER
 from exasol_emulator.sql.rewrite import TEMP_CATALOG, TEMP_SCHEMA
-from exasol_emulator.sql.results import QueryResult
+from exasol_emulator.sql.duck_errors import translate_duckdb_error
+from exasol_emulator.udf.column_arrays import ColumnArray, ColumnBatch, group_indices
+from exasol_emulator.udf.duckdb_columns import fetch_batch, kind_of_exa_type, load_batch
 
 if TYPE_CHECKING:
     from exasol_emulator.sql.session import Session
@@ -94,21 +101,24 @@ class UdfCalls:
             raise syntax_error(f"EMITS clause given for RETURNS script {script.schema}.{script.name}")
         if script.input_type == "SCALAR" and group_by:
             raise unsupported_construct("GROUP BY together with a SCALAR UDF")
-        input_result = self._input(select, script, arguments, others, group_by)
-        groups, extras = _groups(script, input_result, len(arguments), len(others), len(group_by))
-        output_columns, outputs = self._run(script, arguments, input_result, groups, emits)
+        input_columns, batch = self._input(select, script, arguments, others, group_by)
+        argument_end, other_end = len(arguments), len(arguments) + len(others)
+        groups, extras = _groups(script, ColumnBatch(batch.row_count, batch.columns[:argument_end]),
+                                 batch.columns[argument_end:other_end],
+                                 batch.columns[other_end : other_end + len(group_by)], len(group_by))
+        output_columns, outputs = self._run(script, input_columns[:argument_end], groups, emits)
         if script.result_type == "EMITS":
             columns = output_columns
-            rows = [row for group in outputs for row in group]
+            data = ColumnBatch.concat(outputs, _kinds(columns))
             self._known_types.update(dict(columns))
             projections: list[exp.Expression] = [exp.Star()]
         else:
-            columns, rows, projections = self._returns_table(list(select.expressions), projection, len(others),
-                                                             len(group_by), input_result, output_columns, outputs,
-                                                             extras)
+            columns, data, projections = self._returns_table(list(select.expressions), projection,
+                                                             input_columns[argument_end:other_end], output_columns,
+                                                             outputs, extras)
         table = f"__UDF_{self.session.id}_{next(_counter)}"
-        self.session.load_temp_table(table, columns, rows)
         self._temp_tables.append(table)
+        load_batch(self.session.cursor, table, [(name, exa_type.duckdb_type()) for name, exa_type in columns], data)
         replacement = exp.select(*projections).from_(
             exp.Table(this=exp.to_identifier(table, quoted=True), db=exp.to_identifier(TEMP_SCHEMA),
                       catalog=exp.to_identifier(TEMP_CATALOG))
@@ -119,7 +129,8 @@ class UdfCalls:
         return replacement
 
     def _input(self, select: exp.Select, script: Script, arguments: list[exp.Expression], others: list[exp.Expression],
-               group_by: list[exp.Expression]) -> QueryResult:
+               group_by: list[exp.Expression]) -> tuple[list[tuple[str, ExaType]], ColumnBatch]:
+        """The call's input, read in bulk: (arguments…, other select items…, group-by keys…) per row."""
         query = select.copy()
         for key in ("group", "having", "order", "limit", "offset", "distinct", "qualify"):
             query.set(key, None)
@@ -132,34 +143,47 @@ class UdfCalls:
             items.append(exp.alias_(expression, _input_name(argument, position), quoted=True))
         items += [exp.alias_(_unalias(o).copy(), f"__P{i}", quoted=True) for i, o in enumerate(others)]
         items += [exp.alias_(g.copy(), f"__G{i}", quoted=True) for i, g in enumerate(group_by)]
+        if not items:  # a call without arguments still runs once per input row; SELECT needs some column
+            items.append(exp.alias_(exp.Literal.number(1), "__ROW", quoted=True))
         query.set("expressions", items)
-        return self.session.run_query_tree(query)
+        # Session has no public columnar query yet; its own generator and type resolution keep the columns'
+        # Exasol types identical to what run_query_tree would report.
+        try:
+            relation = self.session.cursor.sql(self.session._generate(query))
+            columns = self.session._result_columns(relation, query)
+            return columns, fetch_batch(relation, _kinds(columns))
+        except duckdb.Error as error:
+            raise translate_duckdb_error(error) from None
 
-    def _run(self, script: Script, arguments: list[exp.Expression], input_result: QueryResult,
-             groups: list[list[tuple]], emits: list[tuple[str, ExaType]] | None) -> tuple[list[tuple[str, ExaType]], list[list[tuple]]]:
+    def _run(self, script: Script, input_columns: list[tuple[str, ExaType]], groups: list[ColumnBatch],
+             emits: list[tuple[str, ExaType]] | None) -> tuple[list[tuple[str, ExaType]], list[ColumnBatch]]:
         from exasol_emulator.udf.model import UdfColumn, UdfError
 
         udf_script = _udf_script(script)
-        input_columns = [UdfColumn(name, t.column_type()) for name, t in input_result.columns[: len(arguments)]]
+        udf_inputs = [UdfColumn(name, t.column_type()) for name, t in input_columns]
         emit_columns = None if emits is None else [UdfColumn(n, t.column_type()) for n, t in emits]
         try:
-            columns, outputs = self.session.database.udf_executor().run(
-                udf_script, input_columns, groups, emit_columns, self._udf_session()
+            columns, outputs = self.session.database.udf_executor().run_batches(
+                udf_script, udf_inputs, groups, emit_columns, self._udf_session()
             )
         except UdfError as error:
             raise SqlError(error.sql_code, error.text) from None
         return [(c.name, parse_exa_type(c.sql_type)) for c in columns], outputs
 
-    def _returns_table(self, original: list[exp.Expression], projection: exp.Expression, other_count: int,
-                       group_count: int, input_result: QueryResult, output_columns: list[tuple[str, ExaType]],
-                       outputs: list[list[tuple]], extras: list[tuple],
-                       ) -> tuple[list[tuple[str, ExaType]], list[tuple], list[exp.Expression]]:
-        """Table of (other select items…, UDF value) and the projections that restore the original order."""
+    def _returns_table(self, original: list[exp.Expression], projection: exp.Expression,
+                       other_columns: list[tuple[str, ExaType]], output_columns: list[tuple[str, ExaType]],
+                       outputs: list[ColumnBatch], extras: list[ColumnArray],
+                       ) -> tuple[list[tuple[str, ExaType]], ColumnBatch, list[exp.Expression]]:
+        """Table of (other select items…, UDF value) and the projections that restore the original order.
+
+        RETURNS gives exactly one value per group (SET) or per row (SCALAR), in the order of ``extras``."""
         value_type = output_columns[0][1]
-        other_start = len(input_result.columns) - other_count - group_count
-        other_types = input_result.columns[other_start : other_start + other_count]
-        columns = [(f"__P{i}", t) for i, (_, t) in enumerate(other_types)] + [(VALUE_COLUMN, value_type)]
-        rows = [(*extra, output[0][0] if output else None) for extra, output in zip(extras, outputs)]
+        columns = [(f"__P{i}", t) for i, (_, t) in enumerate(other_columns)] + [(VALUE_COLUMN, value_type)]
+        values = ColumnBatch.concat(outputs, _kinds(output_columns[:1]))
+        if any(len(extra) != values.row_count for extra in extras):
+            raise SqlError("22002", f"F-EMU-UDF-11: the RETURNS UDF produced {values.row_count} values for "
+                                    f"{len(extras[0])} rows (emulator bug).")
+        data = ColumnBatch(values.row_count, [*extras, values.columns[0]])
         value_name = projection.alias if isinstance(projection, exp.Alias) else _call_text(_unalias(projection))
         self._known_types[value_name] = value_type
         projections: list[exp.Expression] = []
@@ -171,7 +195,7 @@ class UdfCalls:
                 name = item.alias_or_name or f"__P{position}"
                 projections.append(exp.alias_(exp.column(f"__P{position}", quoted=True), name, quoted=True))
                 position += 1
-        return columns, rows, projections
+        return columns, data, projections
 
     def _udf_session(self) -> Any:
         from exasol_emulator.udf.model import UdfConnection, UdfSession
@@ -244,23 +268,27 @@ def _call_text(call: exp.Expression) -> str:
     return call.sql(dialect="exasol").upper()
 
 
-def _groups(script: Script, result: QueryResult, argument_count: int, other_count: int,
-            group_count: int) -> tuple[list[list[tuple]], list[tuple]]:
-    """Input groups for the executor, and per group the extra values (other select items) to emit beside it."""
-    rows = result.rows
+def _groups(script: Script, arguments: ColumnBatch, others: list[ColumnArray], keys: list[ColumnArray],
+            group_count: int) -> tuple[list[ColumnBatch], list[ColumnArray]]:
+    """Input groups for the executor, and the other select items to put beside each RETURNS value (per row for
+    SCALAR scripts, per group for SET scripts).
+
+    SCALAR scripts get all rows as one group: their VM calls ``run`` once per row, and RETURNS yields one value
+    per row in order, so the association with the other select items holds."""
+    rows = arguments.row_count
     if script.input_type == "SCALAR":
-        return [[row[:argument_count]] for row in rows], [row[argument_count : argument_count + other_count] for row in rows]
+        return ([arguments] if rows else []), others
     if group_count == 0:
-        if other_count:
+        if others:
             raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, "select items next to a SET UDF must be GROUP BY expressions")
-        return ([[row[:argument_count] for row in rows]] if rows else []), ([()] if rows else [])
-    groups: dict[tuple, list[tuple]] = {}
-    extras: dict[tuple, tuple] = {}
-    for row in rows:
-        key = row[argument_count + other_count :]
-        groups.setdefault(key, []).append(row[:argument_count])
-        extras.setdefault(key, row[argument_count : argument_count + other_count])
-    return list(groups.values()), list(extras.values())
+        return ([arguments] if rows else []), []
+    positions = group_indices(keys, rows)
+    first_rows = numpy.array([group[0] for group in positions], dtype=numpy.int64)
+    return [arguments.take(group) for group in positions], [other.take(first_rows) for other in others]
+
+
+def _kinds(columns: list[tuple[str, ExaType]]) -> list[str]:
+    return [kind_of_exa_type(exa_type.name, exa_type.precision, exa_type.scale) for _, exa_type in columns]
 
 
 def _udf_script(script: Script) -> Any:

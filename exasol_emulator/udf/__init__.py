@@ -1,8 +1,10 @@
 """The emulator's Python UDF executor: runs CREATE ... SCRIPT Python code the way Exasol's UDF VMs do.
 
-The core calls it with rows it has materialised and gets typed rows back::
+The core calls it with a call's input and gets typed output back, as column batches (the bulk path the SQL
+layer uses) or as row tuples (same call, convenient for small inputs and tests)::
 
     executor = UdfExecutor(bucketfs_root=Path(".../bucketfs"), env={"AWS_ENDPOINT_URL": url}, workers=None)
+    columns, batch_per_group = executor.run_batches(script, input_columns, batches, emits, session)
     columns, rows_per_group = executor.run(script, input_columns, groups, emits, session)
     columns = executor.default_output_columns(script, input_columns, session)   # EMITS (...) without EMITS
     executor.close()
@@ -16,6 +18,9 @@ The core calls it with rows it has materialised and gets typed rows back::
   order, the rows it produced (SCALAR RETURNS: one 1-tuple per input row). Empty groups produce no rows and do
   not call ``run``. Failures raise ``UdfError`` (``.text`` Exasol's message without `` (Session: N)``,
   ``.sql_code``).
+- ``run_batches``: the same with ``ColumnBatch`` objects (``column_arrays``: one numpy array per column, kinds
+  as in ``vm.columns``) in and out — one output batch per group. Values never become Python objects on the
+  parent's side; ``duckdb_columns`` fetches such batches from a DuckDB relation and loads them into a table.
 - ``UdfSession``: ids, user, schema, SCRIPT_LANGUAGES value, and two callbacks the VMs query on demand:
   ``connections(name)`` (``exa.get_connection``) and ``scripts(name)`` (``exa.import_script``). They are called
   from executor threads, possibly concurrently.
@@ -36,11 +41,14 @@ This needs CAP_SYS_ADMIN (root on a normal host); without it every call fails wi
 Time: ``timeout_seconds`` bounds a whole call (default one hour); a VM still running then is killed.
 """
 
+from .column_arrays import ColumnArray, ColumnBatch
 from .executor import UdfExecutor
 from .languages import LanguageRuntime, parse_script_languages, resolve_language
 from .model import ConnectionLookupError, UdfColumn, UdfConnection, UdfError, UdfScript, UdfSession
 
 __all__ = [
+    "ColumnArray",
+    "ColumnBatch",
     "ConnectionLookupError",
     "LanguageRuntime",
     "UdfColumn",

@@ -15,9 +15,11 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from .column_arrays import ColumnBatch
 from .languages import LanguageRuntime, resolve_language
 from .model import ConnectionLookupError, UdfColumn, UdfError, UdfScript, UdfSession
 from .vm import protocol
+from .vm.columns import OBJECT, Batch, decode_rows, encode_rows, kind_of_sql_type
 from .vm.sql_types import parse_column_list, parse_sql_type
 from .worker_process import WorkerProcess
 
@@ -38,16 +40,49 @@ class UdfExecutor:
 
     def run(self, script: UdfScript, input_columns: Sequence[UdfColumn], groups: Sequence[Sequence[tuple]],
             emits: Sequence[UdfColumn] | None, session: UdfSession) -> tuple[list[UdfColumn], list[list[tuple]]]:
-        """Call the script on ``groups`` and return (output columns, output rows per group, in group order).
+        """Call the script on ``groups`` of row tuples and return (output columns, output rows per group, in
+        group order). ``run_batches`` is the same call for column batches, without a Python step per value.
 
         For SCALAR scripts all groups go through one VM and each group's output is what its rows produced, in
-        row order (RETURNS: one 1-tuple per input row) — pass one row per group to keep per-row association.
+        row order (RETURNS: one 1-tuple per input row).
         """
+        runtime, inputs = self._prepare(script, input_columns, session)
+        kinds = [_wire_kind(column) for column in inputs]
+        outputs, results = self._run(script, runtime, inputs, emits, session, [len(rows) for rows in groups],
+                                     lambda index: encode_rows(kinds, groups[index]))
+        return outputs, [[row for batch in batches for row in decode_rows(batch)] for batches in results]
+
+    def run_batches(self, script: UdfScript, input_columns: Sequence[UdfColumn], groups: Sequence[ColumnBatch],
+                    emits: Sequence[UdfColumn] | None,
+                    session: UdfSession) -> tuple[list[UdfColumn], list[ColumnBatch]]:
+        """``run`` for column batches: one input batch per group (its columns of the kinds the input types map
+        to, or ``object``), one output batch per group (empty when the group emitted nothing)."""
+        runtime, inputs = self._prepare(script, input_columns, session)
+        expected = [_wire_kind(column) for column in inputs]
+        for batch in groups:
+            actual = [column.kind for column in batch.columns]
+            if len(actual) != len(expected) or any(a not in (e, OBJECT) for a, e in zip(actual, expected)):
+                raise UdfError(f"F-EMU-UDF-11: input batch of {_label(script)} has columns {actual}, expected "
+                               f"{expected} (emulator bug).")
+        outputs, results = self._run(script, runtime, inputs, emits, session, [b.row_count for b in groups],
+                                     lambda index: groups[index].wire())
+        kinds = [_wire_kind(column) for column in outputs]
+        return outputs, [ColumnBatch.concat([ColumnBatch.from_wire(batch) for batch in batches], kinds)
+                         for batches in results]
+
+    def _prepare(self, script: UdfScript, input_columns: Sequence[UdfColumn],
+                 session: UdfSession) -> tuple[LanguageRuntime, list[UdfColumn]]:
         runtime = resolve_language(script.language_alias, session.script_languages, self._bucketfs_root)
-        inputs = _effective_inputs(script, input_columns)
+        return runtime, _effective_inputs(script, input_columns)
+
+    def _run(self, script: UdfScript, runtime: LanguageRuntime, inputs: list[UdfColumn],
+             emits: Sequence[UdfColumn] | None, session: UdfSession, group_sizes: list[int],
+             payload: Callable[[int], Batch]) -> tuple[list[UdfColumn], list[list[Batch]]]:
+        """Run the non-empty groups (``payload`` encodes one when a VM takes it); per group the output batches
+        its VM sent."""
         outputs = self._effective_outputs(script, inputs, emits, session, runtime)
-        work = [index for index, rows in enumerate(groups) if rows]
-        results: list[list[tuple]] = [[] for _ in groups]
+        results: list[list[Batch]] = [[] for _ in group_sizes]
+        work = [index for index, size in enumerate(group_sizes) if size]
         if not work:
             return outputs, results
         vm_count = 1 if script.input_type == "SCALAR" else min(self._workers, len(work))
@@ -57,15 +92,14 @@ class UdfExecutor:
             init = self._vm_init(runtime, script, inputs, outputs, session, vm_index)
             return self._start_worker(runtime, init, session, deadline, script)
 
-        _ParallelCall(start, self._stop_worker, groups, work, results).execute(vm_count)
+        _ParallelCall(start, self._stop_worker, payload, work, results).execute(vm_count)
         return outputs, results
 
     def default_output_columns(self, script: UdfScript, input_columns: Sequence[UdfColumn],
                                session: UdfSession) -> list[UdfColumn]:
         """The columns of an ``EMITS (...)`` script called without an EMITS clause, from its
         ``default_output_columns()`` (run in a VM of its own, with ``exa.meta.input_columns`` filled)."""
-        runtime = resolve_language(script.language_alias, session.script_languages, self._bucketfs_root)
-        inputs = _effective_inputs(script, input_columns)
+        runtime, inputs = self._prepare(script, input_columns, session)
         return self._default_output_columns(script, inputs, session, runtime)
 
     def close(self) -> None:
@@ -160,10 +194,10 @@ class _ParallelCall:
     """One run() of a script: ``vm_count`` VMs, each taking the next unprocessed group until none is left."""
 
     def __init__(self, start: Callable[[int], WorkerProcess], stop: Callable[[WorkerProcess], None],
-                 groups: Sequence[Sequence[tuple]], work: list[int], results: list[list[tuple]]) -> None:
+                 payload: Callable[[int], Batch], work: list[int], results: list[list[Batch]]) -> None:
         self._start = start
         self._stop = stop
-        self._groups = groups
+        self._payload = payload
         self._results = results
         self._pending: queue.SimpleQueue[int] = queue.SimpleQueue()
         for index in work:
@@ -196,9 +230,9 @@ class _ParallelCall:
                     index = self._pending.get_nowait()
                 except queue.Empty:
                     break
-                rows: list[tuple] = []
-                worker.exchange((protocol.GROUP, list(self._groups[index])), protocol.GROUP_DONE, rows.extend)
-                self._results[index] = rows
+                batches: list[Batch] = []
+                worker.exchange((protocol.GROUP, self._payload(index)), protocol.GROUP_DONE, batches.append)
+                self._results[index] = batches
             if not self._failed.is_set():
                 worker.exchange((protocol.FINISH,), protocol.FINISHED)
         except UdfError as error:
@@ -231,6 +265,12 @@ def _effective_inputs(script: UdfScript, input_columns: Sequence[UdfColumn]) -> 
     for column in columns:
         _checked_type(column, script)
     return columns
+
+
+def _wire_kind(column: UdfColumn) -> str:
+    """The batch kind of a column's values (its type was checked by ``_checked_type``)."""
+    sql_type = parse_sql_type(column.sql_type)
+    return kind_of_sql_type(sql_type.kind, sql_type.scale, sql_type.precision)
 
 
 def _checked_type(column: UdfColumn, script: UdfScript) -> None:

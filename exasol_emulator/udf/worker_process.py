@@ -59,7 +59,7 @@ class WorkerProcess:
                            "processes and memory.") from None
         finally:
             child_end.close()
-        self._channel = Connection(parent_end.detach())
+        self._channel = protocol.Channel(Connection(parent_end.detach()))
         self._ended = False  # the worker said FINISHED or FAILED and is exiting on its own
         self._channel.send((protocol.INIT, init))
 

@@ -1,16 +1,19 @@
 """The ``ctx`` object a UDF's ``run(ctx)`` receives, with the semantics of Exasol's ``exaiter``.
 
-One instance per ``run`` call (per group for SET scripts, per VM for SCALAR ones). Column access works by
-attribute, by name and by position; ``next()``/``reset()``/``size()`` walk the group; ``emit`` converts and
-collects output rows through the ``Emitter``; ``get_dataframe`` consumes rows into a pandas DataFrame and
-returns None exactly once after the last row, then raises. Error texts are the client's.
+One instance per group (SET scripts) or per batch of rows (SCALAR scripts, whose ``run`` is called per row).
+Column access works by attribute, by name and by position; ``next()``/``reset()``/``size()`` walk the group;
+``emit`` converts and collects output through the ``Emitter``; ``get_dataframe`` consumes rows into a pandas
+DataFrame and returns None exactly once after the last row, then raises. Error texts are the client's.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from .dataframes import build_dataframe, dataframe_rows
+from .columns import Batch, encode_rows
+from .dataframe_input import build_dataframe
+from .dataframes import dataframe_batch
+from .input_group import InputGroup
 from .values import ColumnStore, emit_converter
 
 _SCALAR_ONLY_ERROR = "F-UDF-CL-SL-PYTHON-1107: next(), reset() and emit() functions are not allowed in scalar context"
@@ -22,39 +25,40 @@ def disallowed(*args: Any, **kwargs: Any) -> Any:
 
 
 class Emitter:
-    """Typed output rows of one VM, handed to the parent in chunks so memory stays bounded."""
+    """Typed output of one VM, handed to the parent as batches: emitted rows are collected and sent every
+    ``chunk_rows`` rows (memory stays bounded), an emitted DataFrame goes as one batch of its own, in order."""
 
-    def __init__(self, stores: list[ColumnStore], flush: Callable[[list[tuple]], None], chunk_rows: int) -> None:
+    def __init__(self, stores: list[ColumnStore], send: Callable[[Batch], None], chunk_rows: int) -> None:
         self.stores = stores
         self._converters = [emit_converter(store) for store in stores]
-        self._flush = flush
+        self._kinds = [store.wire_kind for store in stores]
+        self._send = send
         self._chunk_rows = chunk_rows
-        self.rows: list[tuple] = []
+        self._rows: list[tuple] = []
 
     def emit_values(self, values: Sequence[Any]) -> None:
-        self.rows.append(tuple(convert(value) for convert, value in zip(self._converters, values)))
-        if len(self.rows) >= self._chunk_rows:
+        self._rows.append(tuple(convert(value) for convert, value in zip(self._converters, values)))
+        if len(self._rows) >= self._chunk_rows:
             self.flush()
 
-    def emit_rows(self, rows: list[tuple]) -> None:
-        self.rows.extend(rows)
-        if len(self.rows) >= self._chunk_rows:
-            self.flush()
+    def emit_batch(self, batch: Batch) -> None:
+        self.flush()
+        self._send(batch)
 
     def flush(self) -> None:
-        if self.rows:
-            self._flush(self.rows)
-            self.rows = []
+        if self._rows:
+            self._send(encode_rows(self._kinds, self._rows))
+            self._rows = []
 
 
 class UdfContext:
     """Exasol's row iterator for one group. Internal state lives in name-mangled attributes so that input
     columns called e.g. ``rows`` never collide with it; methods win over equally named columns, as in Exasol."""
 
-    def __init__(self, names: list[str], rows: Sequence[tuple], is_set: bool, emitter: Emitter) -> None:
+    def __init__(self, names: list[str], group: InputGroup, is_set: bool, emitter: Emitter) -> None:
         self.__names = names
         self.__index = {name: position for position, name in enumerate(names)}
-        self.__rows = rows
+        self.__group = group
         self.__is_set = is_set
         self.__emitter = emitter
         self.__position = 0
@@ -67,7 +71,7 @@ class UdfContext:
         position = key if type(key) is int and 0 <= key < len(self.__names) else self.__index.get(key)
         if position is None:
             raise RuntimeError(missing)
-        return self.__rows[self.__position][position]
+        return self.__group.value(position, self.__position)
 
     def __getitem__(self, key: Any) -> Any:
         return self._value(key, 1081, f"E-UDF-CL-SL-PYTHON-1082: Column with name '{key}' does not exist")
@@ -87,7 +91,7 @@ class UdfContext:
                 plural = "s" if columns > 1 else ""
                 raise TypeError(f"E-UDF-CL-SL-PYTHON-1088: emit() takes exactly {columns} argument{plural} "
                                 f"({frame.shape[1]} given)")
-            self.__emitter.emit_rows(dataframe_rows(frame, self.__emitter.stores))
+            self.__emitter.emit_batch(dataframe_batch(frame, self.__emitter.stores))
             return
         if len(output) != columns:
             if columns > 1:
@@ -102,7 +106,7 @@ class UdfContext:
             return True
         if self.__finished:
             return False
-        if self.__position + 1 < len(self.__rows):
+        if self.__position + 1 < self.__group.row_count:
             self.__position += 1
             return True
         self.__finished = True
@@ -113,7 +117,7 @@ class UdfContext:
         return self.next(reset=True)
 
     def size(self) -> int:
-        return len(self.__rows)
+        return self.__group.row_count
 
     def get_dataframe(self, num_rows: Any = 1, start_col: Any = 0) -> Any:
         if not (num_rows == "all" or (type(num_rows) is int and num_rows > 0)):
@@ -129,12 +133,14 @@ class UdfContext:
         if self.__finished:
             self.__dataframe_finished = True
             return None
-        wanted = len(self.__rows) if num_rows == "all" else num_rows
+        row_count = self.__group.row_count
+        wanted = row_count if num_rows == "all" else num_rows
         if not self.__is_set:
             wanted = 1  # the client caps SCALAR input at the current row and does not advance
-        taken = self.__rows[self.__position : self.__position + wanted]
+        start = self.__position
+        stop = min(start + wanted, row_count)
         if self.__is_set:
-            self.__position += len(taken)
-            if self.__position >= len(self.__rows):
-                self.__position, self.__finished = len(self.__rows) - 1, True
-        return build_dataframe([row[start_col:] for row in taken], self.__names[start_col:])
+            self.__position = stop
+            if self.__position >= row_count:
+                self.__position, self.__finished = row_count - 1, True
+        return build_dataframe(self.__group, start, stop, start_col, self.__names[start_col:])

@@ -20,9 +20,11 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from . import protocol
+from .columns import Batch
 from .context import Emitter, UdfContext, disallowed
 from .errors import udf_exception, vm_error
 from .exa import Exa, ExaMeta
+from .input_group import InputGroup
 from .isolation import IsolationError, add_package_dirs, mount_buckets, replace_environment
 from .sql_types import parse_sql_type
 from .values import ColumnStore
@@ -52,7 +54,7 @@ def split_script_options(code: str) -> tuple[dict[str, str], str]:
 
 
 class ScriptVm:
-    def __init__(self, init: dict[str, Any], channel: Connection) -> None:
+    def __init__(self, init: dict[str, Any], channel: protocol.Channel) -> None:
         self._channel = channel
         self._init = init
         self._env_options, self._code = split_script_options(init["code"])
@@ -61,7 +63,7 @@ class ScriptVm:
         self._is_set = init["meta"]["input_type"] == "SET"
         self._returns = init["meta"]["output_type"] == "RETURNS"
         stores = [ColumnStore(name, parse_sql_type(text)) for name, text in init["meta"]["output_columns"]]
-        self._emitter = Emitter(stores, lambda rows: channel.send((protocol.ROWS, rows)), init["chunk_rows"])
+        self._emitter = Emitter(stores, lambda batch: channel.send((protocol.ROWS, batch)), init["chunk_rows"])
         self._globals: dict[str, Any] = {}
 
     def _ask(self, kind: str, name: str) -> tuple[str, Any]:
@@ -85,13 +87,14 @@ class ScriptVm:
             error = udf_exception("F-UDF-CL-SL-PYTHON-1122", "Exception while parsing UDF")
             raise VmFailure(vm_error("parse", error)) from None
 
-    def run_group(self, rows: list[tuple]) -> None:
-        if not rows:
+    def run_group(self, batch: Batch) -> None:
+        group = InputGroup(batch)
+        if not group.row_count:
             return
         run = self._globals.get("run")
         if run is None:
             raise VmFailure(vm_error("run", RuntimeError("F-UDF-CL-SL-PYTHON-1110: function 'run' is not defined")))
-        ctx = UdfContext(self._input_names, rows, self._is_set, self._emitter)
+        ctx = UdfContext(self._input_names, group, self._is_set, self._emitter)
         emit = ctx.emit
         if self._returns:
             ctx.emit = disallowed
@@ -151,7 +154,7 @@ def _prepare_process(init: dict[str, Any]) -> None:
 
 
 def main(fd: int) -> None:
-    channel = Connection(fd)
+    channel = protocol.Channel(Connection(fd))
     tag, init = channel.recv()
     assert tag == protocol.INIT, tag
     try:

@@ -14,6 +14,7 @@ import decimal
 import math
 from typing import Any, Callable
 
+from .columns import kind_of_sql_type
 from .sql_types import SqlType
 
 TYPE_NAMES = {
@@ -47,6 +48,8 @@ class ColumnStore:
     def __init__(self, name: str, sql_type: SqlType) -> None:
         self.name = name
         self.sql_type = sql_type
+        # the batch kind (``columns``) in which the values this column accepts travel to the parent
+        self.wire_kind = kind_of_sql_type(sql_type.kind, sql_type.scale, sql_type.precision)
 
     def _refuse(self, reason: str) -> StoreRefusal:
         return StoreRefusal(f"{reason} for column '{self.name}' of type {self.sql_type.text}")

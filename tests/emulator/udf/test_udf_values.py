@@ -14,7 +14,8 @@ import pandas
 import pytest
 
 from exasol_emulator.udf import UdfError
-from exasol_emulator.udf.vm.dataframes import dataframe_rows
+from exasol_emulator.udf.vm.columns import decode_rows
+from exasol_emulator.udf.vm.dataframes import dataframe_batch
 from exasol_emulator.udf.vm.main import split_script_options
 from exasol_emulator.udf.vm.sql_types import parse_column_list, parse_sql_type
 from exasol_emulator.udf.vm.values import ColumnStore, emit_converter
@@ -84,6 +85,10 @@ def test_emit_refuses_what_exasol_refuses(sql_type, value, message):
 
 def stores(*types: str) -> list[ColumnStore]:
     return [ColumnStore(f"C{i}", parse_sql_type(t)) for i, t in enumerate(types)]
+
+
+def dataframe_rows(frame: pandas.DataFrame, column_stores: list[ColumnStore]) -> list[tuple]:
+    return decode_rows(dataframe_batch(frame, column_stores))
 
 
 def test_dataframe_numpy_columns_convert_like_exasol():
