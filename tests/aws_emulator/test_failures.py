@@ -8,7 +8,7 @@ import botocore.exceptions
 import pandas as pd
 import pytest
 
-from conftest import DATA, create_job, upload_csv_parts, wait_for_job
+from aws_flow import DATA, create_job, upload_csv_parts, wait_for_job
 
 BUCKET = "failure-bucket"
 
@@ -88,7 +88,7 @@ def test_payload_over_six_megabytes_is_rejected(runtime):
 
 
 def test_endpoint_without_model_data_fails(sagemaker, bucket):
-    from conftest import deploy
+    from aws_flow import deploy
 
     endpoint = deploy(sagemaker, "no-model-data", [{"Image": "x", "ModelDataUrl": f"s3://{bucket}/none/model.tar.gz"}])
     assert endpoint["EndpointStatus"] == "Failed"

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import DATA, create_job, csv_body, deploy, upload_csv_parts, wait_for_job
+from aws_flow import DATA, create_job, csv_body, deploy, upload_csv_parts, wait_for_job
 
 pytestmark = pytest.mark.slow
 BUCKET = "training-bucket"
