@@ -183,11 +183,18 @@ class UdfExecutor:
         return {
             "mount_root": str(self._bucketfs_root) if self._bucketfs_root is not None else None,
             "env": self._env,
-            "package_dirs": [str(directory) for directory in runtime.package_dirs],
+            "package_dirs": [self._udf_path(directory) for directory in runtime.package_dirs],
             "meta": meta,
             "code": script.code,
             "chunk_rows": self._chunk_rows,
         }
+
+    def _udf_path(self, directory: Path) -> str:
+        """The path by which the worker sees a container directory: under /buckets, as in Exasol (so module
+        ``__file__`` names /buckets/...), once the worker has mounted the BucketFS root there."""
+        if self._bucketfs_root is None:
+            return str(directory)
+        return "/buckets/" + directory.relative_to(self._bucketfs_root).as_posix()
 
 
 class _ParallelCall:

@@ -241,9 +241,6 @@ def test_the_extension_and_its_dependencies_come_from_the_container(deployed, pr
     assert info["version"] == versions[module_name]
 
 
-@pytest.mark.xfail(strict=True, reason="emulator: a container's package directories go on sys.path by their host "
-                   "path (exasol_emulator/udf/executor.py passes runtime.package_dirs), not by their /buckets path "
-                   "as in Exasol, so __file__ names the emulator's data directory")
 def test_module_files_are_named_by_their_buckets_path(deployed, probe):
     info = json.loads(probe("MODULE_INFO", "exasol_sagemaker_extension"))
     assert info["file"].startswith(deployed.udf_dir + "/")
