@@ -8,14 +8,9 @@ from __future__ import annotations
 
 import re
 
-_DECIMAL_ALIASES = {
-    "INT": (18, 0), "INTEGER": (18, 0), "BIGINT": (36, 0), "SMALLINT": (9, 0), "SHORTINT": (9, 0),
-    "TINYINT": (3, 0),
-}
-_DOUBLE_ALIASES = {"DOUBLE", "DOUBLE PRECISION", "FLOAT", "REAL", "NUMBER"}
-_TYPE = re.compile(
-    r"(?P<base>[A-Z][A-Z ]*?)\s*(?:\(\s*(?P<a>\d+)\s*(?:,\s*(?P<b>\d+)\s*)?\))?\s*(?P<charset>UTF8|ASCII)?$"
-)
+from exasol_emulator.catalog.types import parse_exa_type
+from exasol_emulator.sql.errors import SqlError
+
 
 
 class ColumnDefinitionError(ValueError):
@@ -80,40 +75,8 @@ def _parse_column(part: str) -> tuple[str, str]:
 
 
 def column_type(text: str) -> str:
-    """The COLUMN_TYPE string of a type written in Exasol syntax."""
-    match = _TYPE.match(" ".join(text.upper().split()))
-    if match is None:
-        raise ColumnDefinitionError(f"unknown data type {text.strip()!r}")
-    base, a, b, charset = match.group("base"), match.group("a"), match.group("b"), match.group("charset")
-    numbers = [int(x) for x in (a, b) if x is not None]
-    if base in _DECIMAL_ALIASES and not numbers:
-        return "DECIMAL(%d,%d)" % _DECIMAL_ALIASES[base]
-    if base in ("DECIMAL", "DEC", "NUMERIC") or (base == "NUMBER" and numbers):
-        precision, scale = (numbers + [18, 0][len(numbers):])[:2]
-        if not 1 <= precision <= 36 or not 0 <= scale <= precision:
-            raise ColumnDefinitionError(f"invalid precision or scale in {text.strip()!r}")
-        return f"DECIMAL({precision},{scale})"
-    if base in _DOUBLE_ALIASES and not numbers:
-        return "DOUBLE"
-    if base in ("BOOLEAN", "BOOL") and not numbers:
-        return "BOOLEAN"
-    if base == "DATE" and not numbers:
-        return "DATE"
-    if base == "TIMESTAMP" and len(numbers) <= 1:
-        precision = numbers[0] if numbers else 3
-        if precision > 9:
-            raise ColumnDefinitionError(f"invalid timestamp precision in {text.strip()!r}")
-        return f"TIMESTAMP({precision})"
-    if base in ("VARCHAR", "VARCHAR2", "CHARACTER VARYING", "CHAR VARYING") and len(numbers) == 1:
-        return _string_type("VARCHAR", numbers[0], 2_000_000, charset, text)
-    if base in ("CHAR", "CHARACTER") and len(numbers) <= 1:
-        return _string_type("CHAR", numbers[0] if numbers else 1, 2000, charset, text)
-    if base in ("CLOB", "LONG VARCHAR") and not numbers:
-        return "VARCHAR(2000000) UTF8"
-    raise ColumnDefinitionError(f"unknown data type {text.strip()!r}")
-
-
-def _string_type(base: str, size: int, limit: int, charset: str | None, text: str) -> str:
-    if not 1 <= size <= limit:
-        raise ColumnDefinitionError(f"invalid size in {text.strip()!r}")
-    return f"{base}({size}) {charset or 'UTF8'}"
+    """The COLUMN_TYPE string of a type written in Exasol syntax, resolved by the catalog's one type parser."""
+    try:
+        return parse_exa_type(text).column_type()
+    except SqlError as error:
+        raise ColumnDefinitionError(error.text) from None
