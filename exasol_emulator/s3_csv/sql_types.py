@@ -6,12 +6,13 @@ set, TIMESTAMP precision), so they are parsed once here instead of by each forma
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Context
 from enum import Enum
 
+from exasol_emulator.catalog.types import parse_exa_type
 from exasol_emulator.s3_csv.errors import NOT_SUPPORTED_SQL_CODE, CsvTransferError
+from exasol_emulator.sql.errors import SqlError
 
 # Exasol DECIMALs have up to 36 digits; Python's default context (28 digits) would round legal values.
 DECIMAL_CONTEXT = Context(prec=80)
@@ -39,51 +40,28 @@ class ColumnType:
     ascii_only: bool = False  # VARCHAR/CHAR with CHARACTER SET ASCII
 
 
-_WITH_ARGUMENTS = re.compile(
-    r"^(?P<name>[A-Z][A-Z0-9 ]*?)\s*\(\s*(?P<first>\d+)\s*(?:,\s*(?P<second>\d+)\s*)?\)\s*(?P<rest>[A-Z0-9 ]*)$"
-)
-_SUFFIXES = ("WITH LOCAL TIME ZONE", "CHARACTER SET UTF8", "CHARACTER SET ASCII", "UTF8", "ASCII")
-# Aliases Exasol resolves when a column is created (SQL reference, "data type aliases").
-_FIXED_DECIMALS = {"INT": (18, 0), "INTEGER": (18, 0), "BIGINT": (36, 0), "SMALLINT": (9, 0),
-                   "SHORTINT": (9, 0), "TINYINT": (3, 0)}
-_DOUBLE_NAMES = {"DOUBLE", "DOUBLE PRECISION", "FLOAT", "REAL", "NUMBER"}
-_TEXT_NAMES = {"VARCHAR": Kind.VARCHAR, "CHARACTER VARYING": Kind.VARCHAR, "NVARCHAR": Kind.VARCHAR,
-               "VARCHAR2": Kind.VARCHAR, "CHAR": Kind.CHAR, "CHARACTER": Kind.CHAR, "NCHAR": Kind.CHAR}
+_KINDS = {"DECIMAL": Kind.DECIMAL, "DOUBLE": Kind.DOUBLE, "BOOLEAN": Kind.BOOLEAN, "DATE": Kind.DATE,
+          "TIMESTAMP": Kind.TIMESTAMP, "TIMESTAMP WITH LOCAL TIME ZONE": Kind.TIMESTAMP,
+          "VARCHAR": Kind.VARCHAR, "CHAR": Kind.CHAR}
 
 
 def parse_column_type(text: str) -> ColumnType:
-    """Parse ``DECIMAL(18,2)``, ``VARCHAR(100) UTF8``, ``TIMESTAMP(3)``, ``DOUBLE``, … (case-insensitive)."""
-    name, first, second, rest = _split(" ".join(text.upper().split()))
-    if name in ("DECIMAL", "NUMERIC", "DEC") or (name == "NUMBER" and first is not None):
-        return ColumnType(text, Kind.DECIMAL, precision=first or 18, scale=second or 0)
-    if name in _FIXED_DECIMALS and first is None:
-        precision, scale = _FIXED_DECIMALS[name]
-        return ColumnType(text, Kind.DECIMAL, precision=precision, scale=scale)
-    if name in _DOUBLE_NAMES and first is None:
-        return ColumnType(text, Kind.DOUBLE)
-    if name in ("BOOLEAN", "BOOL") and first is None:
-        return ColumnType(text, Kind.BOOLEAN)
-    if name == "DATE" and first is None:
-        return ColumnType(text, Kind.DATE)
-    if name == "TIMESTAMP" and rest in ("", "WITH LOCAL TIME ZONE"):
-        return ColumnType(text, Kind.TIMESTAMP, precision=3 if first is None else first)
-    if name in _TEXT_NAMES and rest in ("", "UTF8", "ASCII", "CHARACTER SET UTF8", "CHARACTER SET ASCII"):
-        kind = _TEXT_NAMES[name]
-        return ColumnType(text, kind, size=first or (1 if kind is Kind.CHAR else 2000000),
-                          ascii_only=rest.endswith("ASCII"))
-    raise _unsupported(text)
-
-
-def _split(normalized: str) -> tuple[str, int | None, int | None, str]:
-    """``NAME(first, second) REST`` -> its parts; without parentheses the rest is a known suffix."""
-    match = _WITH_ARGUMENTS.match(normalized)
-    if match is not None:
-        second = int(match["second"]) if match["second"] else None
-        return match["name"].strip(), int(match["first"]), second, match["rest"].strip()
-    for suffix in _SUFFIXES:
-        if normalized.endswith(" " + suffix):
-            return normalized[: -len(suffix) - 1], None, None, suffix
-    return normalized, None, None, ""
+    """Parse ``DECIMAL(18,2)``, ``VARCHAR(100) UTF8``, ``TIMESTAMP(3)``, ``DOUBLE``, … (aliases included) with
+    the catalog's type parser; every type EXPORT/IMPORT cannot carry fails with the same clear error."""
+    try:
+        exa_type = parse_exa_type(text)
+    except SqlError:
+        raise _unsupported(text) from None
+    kind = _KINDS.get(exa_type.name)
+    if kind is None:
+        raise _unsupported(text)
+    if kind is Kind.DECIMAL:
+        return ColumnType(text, kind, precision=exa_type.precision, scale=exa_type.scale)
+    if kind is Kind.TIMESTAMP:
+        return ColumnType(text, kind, precision=exa_type.precision)
+    if kind in (Kind.VARCHAR, Kind.CHAR):
+        return ColumnType(text, kind, size=exa_type.size, ascii_only=exa_type.charset == "ASCII")
+    return ColumnType(text, kind)
 
 
 def _unsupported(text: str) -> CsvTransferError:
