@@ -18,6 +18,7 @@ to the model, so results can be joined back without training on a fake ID column
 from __future__ import annotations
 
 import json
+from functools import cached_property
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,6 +99,7 @@ class _Layout:
     feature_types: tuple[SqlType, ...]
     key_type_texts: tuple[str, ...]
     feature_type_texts: tuple[str, ...]
+    timestamp_columns: tuple[int, ...]  # output positions emitted as datetime64 (keys, features, PREDICTIONS)
 
 
 class PredictionUdf:
@@ -112,7 +114,7 @@ class PredictionUdf:
 
     def default_output_columns(self) -> str:
         """The EMITS list for a call without an EMITS clause (answered before ``run``)."""
-        layout = self._layout()
+        layout = self._layout
         keys = len(layout.key_type_texts)
         key_names = ["ROW_KEY"] if keys == 1 else [f"ROW_KEY_{i}" for i in range(1, keys + 1)]
         columns = [f"{_quote(name)} {sql}" for name, sql in zip(key_names, layout.key_type_texts)]
@@ -127,7 +129,7 @@ class PredictionUdf:
         return ", ".join(columns)
 
     def run(self, ctx: Any) -> None:
-        layout = self._layout()
+        layout = self._layout
         client = self._prediction_client()
         rows_done = 0
         while True:
@@ -153,15 +155,11 @@ class PredictionUdf:
         if predictions.probabilities is not None:
             output.append(predictions.probabilities)
         output.append(cast_predictions(predictions.labels, self._target_type, first_row_number))
-        timestamp_columns = [
-            i for i, sql_type in enumerate(list(layout.key_types) + list(layout.feature_types))
-            if sql_type is not None and sql_type.kind == TIMESTAMP
-        ]
-        if self._target_type.kind == TIMESTAMP:
-            timestamp_columns.append(len(output) - 1)
-        _emit(ctx, output, timestamp_columns)
+        _emit(ctx, output, layout.timestamp_columns)
 
+    @cached_property
     def _layout(self) -> _Layout:
+        """Derived once per VM: the input columns of a call, and so the layout, are the same for every group."""
         meta = self._exa.meta
         columns = list(meta.input_columns)
         features = len(self._config.features)
@@ -176,12 +174,21 @@ class PredictionUdf:
             )
         key_texts = tuple(str(c.sql_type) for c in columns[:keys])
         feature_texts = tuple(str(c.sql_type) for c in columns[keys:])
-        return _Layout(
-            tuple(_optional_sql_type(text) for text in key_texts),
-            tuple(parse_sql_type(text) for text in feature_texts),
-            key_texts,
-            feature_texts,
-        )
+        key_types = tuple(_optional_sql_type(text) for text in key_texts)
+        feature_types = tuple(parse_sql_type(text) for text in feature_texts)
+        timestamp_columns = [
+            i for i, sql_type in enumerate(key_types + feature_types)
+            if sql_type is not None and sql_type.kind == TIMESTAMP
+        ]
+        if self._target_type.kind == TIMESTAMP:
+            timestamp_columns.append(self._output_column_count(keys) - 1)
+        return _Layout(key_types, feature_types, key_texts, feature_texts, tuple(timestamp_columns))
+
+    def _output_column_count(self, keys: int) -> int:
+        """Keys, features, PROBABILITY (classification), PROBABILITIES (multiclass) and PREDICTIONS."""
+        classification = self._config.problem_type in (BINARY_CLASSIFICATION, MULTICLASS_CLASSIFICATION)
+        multiclass = self._config.problem_type == MULTICLASS_CLASSIFICATION
+        return keys + len(self._config.features) + classification + multiclass + 1
 
     def _prediction_client(self) -> PredictionClient:
         """Built on the first group and reused for the VM's later groups (a boto3 client costs ~50 ms)."""

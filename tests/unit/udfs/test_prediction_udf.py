@@ -189,6 +189,22 @@ def test_one_row_key_is_called_row_key_and_multiclass_adds_probabilities(endpoin
         assert row[2] == 0.7 and json.loads(row[3]) == {"x, y": 0.7, "z": 0.3} and row[4] == "x, y"
 
 
+def test_timestamp_key_and_timestamp_target_of_a_multiclass_model_stay_timestamps(endpoint):
+    """The timestamp positions are derived once per VM; PROBABILITY and PROBABILITIES sit between them."""
+    endpoint.respond(lambda name, body: b"".join(
+        b'2026-01-02 03:04:05.000000,0.6,"[0.6, 0.4]","[\'2026-01-02 03:04:05.000000\', \'2026-01-03 00:00:00\']"\n'
+        for _ in body.split(b"\n")[:-1]
+    ))
+    features = [("F1", "DOUBLE")]
+    emits, groups = _run(_config("MulticlassClassification", features, "TIMESTAMP(3)"),
+                         [("SEEN", "TIMESTAMP(3)")] + features, [[(datetime(2025, 5, 6, 7, 8, 9), 0.5)]])
+    assert emits.endswith('"PROBABILITY" DOUBLE, "PROBABILITIES" VARCHAR(2000000) UTF8, "PREDICTIONS" TIMESTAMP(3)')
+    (row,) = groups[0]
+    assert row[0] == datetime(2025, 5, 6, 7, 8, 9) and row[1] == 0.5 and row[2] == 0.6
+    assert json.loads(row[3]) == {"2026-01-02 03:04:05.000000": 0.6, "2026-01-03 00:00:00": 0.4}
+    assert row[4] == datetime(2026, 1, 2, 3, 4, 5)
+
+
 def test_several_groups_and_chunks_keep_every_row_in_order(endpoint):
     features = [("ID", "DECIMAL(18,0)")]
     groups_in = [[(i,) for i in range(start, start + 60)] for start in (0, 1000)]
