@@ -16,7 +16,8 @@ from exasol_sagemaker_extension.deployment.identifiers import (
     validate_language_alias,
     validate_schema_name,
 )
-from exasol_sagemaker_extension.deployment.lua_scripts import EntryScriptLike, render_lua_script
+from exasol_sagemaker_extension.deployment.lua_scripts import render_lua_script
+from exasol_sagemaker_extension.deployment.scripts import ENTRY_SCRIPTS, EntryScript
 from exasol_sagemaker_extension.deployment.metadata_ddl import (
     METADATA_TABLES,
     render_create_schema,
@@ -50,13 +51,6 @@ class Statement:
         return self.sql if self.is_script else self.sql + ";"
 
 
-def _default_entry_scripts() -> tuple[EntryScriptLike, ...]:
-    # Imported late: scripts.py is the Lua side's declaration and only needed when rendering the real scripts.
-    from exasol_sagemaker_extension.deployment.scripts import ENTRY_SCRIPTS
-
-    return tuple(ENTRY_SCRIPTS)
-
-
 def metadata_statements(schema: str) -> list[Statement]:
     statements = [Statement(f"schema {quote_identifier(schema)}", render_create_schema(schema))]
     for table in METADATA_TABLES:
@@ -73,13 +67,13 @@ def metadata_statements(schema: str) -> list[Statement]:
 def installation_statements(
     schema: str = DEFAULT_SCHEMA,
     language_alias: str = DEFAULT_LANGUAGE_ALIAS,
-    entry_scripts: Iterable[EntryScriptLike] | None = None,
+    entry_scripts: Iterable[EntryScript] | None = None,
     lua_root: Traversable | None = None,
 ) -> list[Statement]:
     """Every statement of an installation into ``schema``, in execution order; same input, same text."""
     validate_schema_name(schema)
     validate_language_alias(language_alias)
-    scripts = tuple(entry_scripts) if entry_scripts is not None else _default_entry_scripts()
+    scripts = tuple(entry_scripts) if entry_scripts is not None else ENTRY_SCRIPTS
     statements = metadata_statements(schema)
     statements.extend(
         Statement(f"UDF {qualified_name(schema, udf.name)}", render_udf(udf, schema, language_alias))

@@ -8,10 +8,11 @@ with the ``/`` line that SQL clients and Exasol use to find the end of a script.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Protocol, Sequence
+from typing import TYPE_CHECKING
 
 from exasol_sagemaker_extension.deployment.identifiers import qualified_name
 from exasol_sagemaker_extension.deployment.lua_bundle import bundle, lua_sources_root
+from exasol_sagemaker_extension.deployment.scripts import EntryScript
 from exasol_sagemaker_extension.errors import SmeError
 
 if TYPE_CHECKING:  # importlib.resources.abc is 3.11+; only the annotation needs it
@@ -26,21 +27,7 @@ _LUA_KEYWORDS = frozenset(
 _RETURN_KINDS = frozenset({"TABLE", "ROWCOUNT"})
 
 
-class ScriptParamLike(Protocol):
-    name: str
-    is_array: bool
-
-
-class EntryScriptLike(Protocol):
-    """The shape of ``scripts.EntryScript``; declared here so rendering does not depend on its module."""
-
-    name: str
-    params: Sequence[ScriptParamLike]
-    returns: str
-    entry_file: str
-
-
-def _render_params(script: EntryScriptLike) -> str:
+def _render_params(script: EntryScript) -> str:
     rendered = []
     for param in script.params:
         if not _LUA_NAME.fullmatch(param.name) or param.name in _LUA_KEYWORDS:
@@ -49,7 +36,7 @@ def _render_params(script: EntryScriptLike) -> str:
     return ", ".join(rendered)
 
 
-def _entry_source(script: EntryScriptLike, lua_root: Traversable) -> str:
+def _entry_source(script: EntryScript, lua_root: Traversable) -> str:
     # entry_file is relative to the Lua sources root, as scripts.py declares it (e.g. "entry/SME_X.lua").
     entry = lua_root.joinpath(*script.entry_file.split("/"))
     if not entry.is_file():
@@ -61,7 +48,7 @@ def _entry_source(script: EntryScriptLike, lua_root: Traversable) -> str:
     return entry.read_text(encoding="utf-8")
 
 
-def render_lua_script(script: EntryScriptLike, schema: str, lua_root: Traversable | None = None) -> str:
+def render_lua_script(script: EntryScript, schema: str, lua_root: Traversable | None = None) -> str:
     """Return the complete CREATE OR REPLACE LUA SCRIPT statement for ``script`` in ``schema``."""
     if script.returns not in _RETURN_KINDS:
         raise SmeError("F-SME-301", f"Script {script.name} declares RETURNS {script.returns!r}.")

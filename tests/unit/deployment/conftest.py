@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    is_array: bool = False
-
-
-@dataclass(frozen=True)
-class Script:
-    name: str
-    params: tuple[Param, ...]
-    returns: str
-    entry_file: str
+from exasol_sagemaker_extension.deployment.scripts import EntryScript, ScriptParam
 
 
 MODULES = {
@@ -32,8 +19,9 @@ ENTRIES = {
     "SME_COUNT.lua": "result = #names\n",
 }
 SCRIPTS = (
-    Script("SME_GREET", (Param("who"),), "TABLE", "entry/SME_GREET.lua"),
-    Script("SME_COUNT", (Param("names", is_array=True), Param("limit")), "ROWCOUNT", "entry/SME_COUNT.lua"),
+    EntryScript("SME_GREET", (ScriptParam("who"),), "TABLE", "entry/SME_GREET.lua"),
+    EntryScript("SME_COUNT", (ScriptParam("names", is_array=True), ScriptParam("limit")), "ROWCOUNT",
+                "entry/SME_COUNT.lua"),
 )
 
 
@@ -48,7 +36,7 @@ def lua_root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def fixture_scripts() -> tuple[Script, ...]:
+def fixture_scripts() -> tuple[EntryScript, ...]:
     return SCRIPTS
 
 
@@ -56,7 +44,7 @@ def fixture_scripts() -> tuple[Script, ...]:
 def make_script():
     """Build an entry script declaration: make_script(name, returns, entry_file, *param names)."""
 
-    def make(name: str, returns: str, entry_file: str, *params: str) -> Script:
-        return Script(name, tuple(Param(p) for p in params), returns, entry_file)
+    def make(name: str, returns: str, entry_file: str, *params: str) -> EntryScript:
+        return EntryScript(name, tuple(ScriptParam(p) for p in params), returns, entry_file)
 
     return make

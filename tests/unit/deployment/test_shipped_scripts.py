@@ -1,17 +1,11 @@
-"""The real Lua sources and declarations: every shipped entry script bundles and compiles under Lua 5.4.
-
-scripts.py and lua/ are written by the Lua side; until they exist these tests are skipped (not passed).
-"""
+"""The real Lua sources and declarations: every shipped entry script bundles and compiles under Lua 5.4."""
 
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from lupa import lua54
 
-scripts = pytest.importorskip("exasol_sagemaker_extension.deployment.scripts")
-
-from exasol_sagemaker_extension.deployment import cli  # noqa: E402
+from exasol_sagemaker_extension.deployment import cli, scripts
 from exasol_sagemaker_extension.deployment.installation import installation_statements  # noqa: E402
 
 USER_GUIDE = Path(__file__).resolve().parents[3] / "doc" / "user_guide.md"
