@@ -9,6 +9,7 @@ import threading
 import click
 
 from exasol_emulator.api import DEFAULT_BUCKETFS_PORT, DEFAULT_PORT, Emulator
+from exasol_emulator.release import DEFAULT_VERSION, VERSIONS
 
 
 @click.command()
@@ -18,12 +19,15 @@ from exasol_emulator.api import DEFAULT_BUCKETFS_PORT, DEFAULT_PORT, Emulator
 @click.option("--bucketfs-port", default=DEFAULT_BUCKETFS_PORT, show_default=True, type=int)
 @click.option("--aws-endpoint-url", default=None, help="S3/SageMaker endpoint for EXPORT/IMPORT and UDFs.")
 @click.option("--udf-workers", default=None, type=int, help="Parallel VMs for SET UDFs (default: CPU count).")
+@click.option("--exasol-version", default=DEFAULT_VERSION, show_default=True, type=click.Choice(VERSIONS),
+              help="Exasol release to emulate (its Lua libraries, e.g. lua-cjson, and its reported version).")
 def main(data_dir: str, host: str, port: int, bucketfs_port: int, aws_endpoint_url: str | None,
-         udf_workers: int | None) -> None:
+         udf_workers: int | None, exasol_version: str) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with Emulator(data_dir, host, port, bucketfs_port, aws_endpoint_url, udf_workers) as emulator:
+    with Emulator(data_dir, host, port, bucketfs_port, aws_endpoint_url, udf_workers,
+                  exasol_version=exasol_version) as emulator:
         click.echo(f"Exasol emulator ready: dsn={emulator.dsn} (plain: {emulator.plain_dsn}, encryption=False)")
         click.echo(f"user={emulator.user} password={emulator.password} bucketfs={emulator.bucketfs_url}")
         try:

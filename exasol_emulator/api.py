@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 from exasol_emulator.database import Database
+from exasol_emulator.release import DEFAULT_VERSION, release
 from exasol_emulator.server.listener import Credentials, Listener
 from exasol_emulator.server.tls import ensure_certificate, fingerprint, server_context
 
@@ -47,8 +48,10 @@ class Emulator:
 
     def __init__(self, data_dir: Path | str, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                  bucketfs_port: int | None = DEFAULT_BUCKETFS_PORT, aws_endpoint_url: str | None = None,
-                 udf_workers: int | None = None, user: str = DEFAULT_USER, password: str = DEFAULT_PASSWORD) -> None:
+                 udf_workers: int | None = None, user: str = DEFAULT_USER, password: str = DEFAULT_PASSWORD,
+                 exasol_version: str = DEFAULT_VERSION) -> None:
         self.data_dir = Path(data_dir)
+        self.release = release(exasol_version)
         self.host = host
         self._requested_port = port
         self._bucketfs_port = bucketfs_port
@@ -71,7 +74,7 @@ class Emulator:
         if with_bucketfs:
             self.bucketfs_root.mkdir(parents=True, exist_ok=True)
         self._database = Database(self.data_dir, self.aws_endpoint_url, self._udf_workers,
-                                  self.bucketfs_root if with_bucketfs else None)
+                                  self.bucketfs_root if with_bucketfs else None, self.release)
         try:
             if with_bucketfs:
                 from exasol_emulator.bucketfs import BucketFsService

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from exasol_emulator.catalog.store import CatalogStore
+from exasol_emulator.release import ExasolRelease, release
 from exasol_emulator.sql.session import Session
 
 DUCKDB_FILE = "exasol.duckdb"
@@ -22,9 +23,10 @@ DUCKDB_FILE = "exasol.duckdb"
 
 class Database:
     def __init__(self, data_dir: Path, aws_endpoint_url: str | None = None, udf_workers: int | None = None,
-                 bucketfs_root: Path | None = None) -> None:
+                 bucketfs_root: Path | None = None, exasol_release: ExasolRelease | None = None) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir
+        self.release = exasol_release or release()
         self.aws_endpoint_url = aws_endpoint_url
         self.bucketfs_root = bucketfs_root
         self.duckdb = duckdb.connect(str(data_dir / DUCKDB_FILE))

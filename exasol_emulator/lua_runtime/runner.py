@@ -27,6 +27,7 @@ from .values import LuaLimits, QueryError, ResultSet, RowCount, ScriptParam
 
 QueryFunction = Callable[[str], "ResultSet | RowCount"]
 
+CJSON_VERSIONS = ("2.1.0", "2.1.0.10", "2.1.0.14")
 SCRIPT_ERROR = "43000"
 SYNTAX_ERROR = "42000"
 TIMEOUT = "R0001"
@@ -60,16 +61,20 @@ def _lua_source(name: str) -> str:
 class LuaScriptRunner:
     """Executes Lua scripting programs with Exasol's globals against a caller-supplied ``query`` function.
 
-    ``cjson_integers`` selects lua-cjson's number behaviour: False (default) is lua-cjson 2.1.0.10, which Exasol
-    ships since 8.34 and which decodes every JSON number as a float; True is lua-cjson 2.1.0.14+, which keeps
-    integers. Scripts meant for real databases should work with both.
+    ``cjson_version`` is the lua-cjson the script sees (one of CJSON_VERSIONS): "2.1.0" as in Exasol before 8.34
+    (no array_mt, empty_array, encode_escape_forward_slash …), "2.1.0.10" as from 8.34 on (both decode every JSON
+    number as a float), or "2.1.0.14", which no Exasol ships yet but which keeps integers as integers. Scripts
+    meant for real databases should work with all of them.
     """
 
-    def __init__(self, limits: LuaLimits = LuaLimits(), cjson_integers: bool = False) -> None:
+    def __init__(self, limits: LuaLimits = LuaLimits(), cjson_version: str = "2.1.0") -> None:
+        if cjson_version not in CJSON_VERSIONS:
+            raise ValueError(f"unknown lua-cjson version {cjson_version!r}; choose one of {', '.join(CJSON_VERSIONS)}")
         self._limits = limits
-        self._cjson_integers = cjson_integers
+        self._cjson_version = cjson_version
         self._sandbox_source = _lua_source("sandbox.lua")
         self._cjson_source = _lua_source("cjson.lua")
+        self._unicode_utf8_source = _lua_source("unicode_utf8.lua")
 
     def run(
         self,
@@ -118,7 +123,10 @@ class _Execution:
                 "cjson_null": CJSON_NULL,
                 "empty_array": CJSON_EMPTY_ARRAY,
                 "cjson_source": runner._cjson_source,
-                "cjson_integers": runner._cjson_integers,
+                "cjson_version": runner._cjson_version,
+                "unicode_utf8_source": runner._unicode_utf8_source,
+                "upper": str.upper,
+                "lower": str.lower,
                 "meta": self._lua.table_from({k: to_lua(v) for k, v in self._meta.items()}),
                 "hook_step": limits.hook_step,
                 "max_instructions": limits.max_instructions,

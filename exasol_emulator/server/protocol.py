@@ -29,7 +29,6 @@ from exasol_emulator.sql.session import Session
 
 LOG = logging.getLogger(__name__)
 MAX_PROTOCOL_VERSION = 3
-RELEASE_VERSION = "8.34.0"
 DATABASE_NAME = "EXAEMU"
 INTERNAL_ERROR = "F-EMU-1"
 STOP = object()
@@ -144,7 +143,7 @@ class ClientConnection:
             self._send(_error(error.sql_code, error.text, session.id))
             raise LoginFailed() from None
         self._send({"status": "ok", "responseData": {
-            "sessionId": session.id, "protocolVersion": version, "releaseVersion": RELEASE_VERSION,
+            "sessionId": session.id, "protocolVersion": version, "releaseVersion": self._database.release.version,
             "databaseName": DATABASE_NAME, "productName": "EXASolution", "maxDataMessageSize": 67108864,
             "maxIdentifierLength": 128, "maxVarcharLength": 2000000, "identifierQuoteString": '"',
             "timeZone": "UTC", "timeZoneBehavior": "INVALID SHIFT AMBIGUOUS ST",

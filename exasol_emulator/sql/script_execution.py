@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from exasol_emulator.sql.session import Session
 
 DATABASE_NAME = "EXAEMU"
-DATABASE_VERSION = "8.34.0"
 
 
 def execute_script(session: Session, statement: ExecuteScript) -> Result:
@@ -34,8 +33,10 @@ def execute_script(session: Session, statement: ExecuteScript) -> Result:
             f"script {schema}.{script.name} expects {len(script.parameters)} arguments, got {len(arguments)}",
         )
     params = [lua_runtime.ScriptParam(p.name, p.is_array) for p in script.parameters]
+    exasol_release = session.database.release
     meta = {
-        "database_name": DATABASE_NAME, "database_version": DATABASE_VERSION, "script_language": "Lua 5.4",
+        "database_name": DATABASE_NAME, "database_version": exasol_release.version,
+        "script_language": "Lua " + exasol_release.lua_version,
         "script_name": script.name, "script_schema": script.schema, "current_user": "SYS", "scope_user": "SYS",
         "current_schema": session.current_schema, "session_id": str(session.id),
         "statement_id": session.statement_id, "node_count": 1, "node_id": 0, "vm_id": 0,
@@ -51,7 +52,7 @@ def execute_script(session: Session, statement: ExecuteScript) -> Result:
         return lua_runtime.ResultSet([(name, t.column_type()) for name, t in result.columns], result.rows)
 
     try:
-        outcome = lua_runtime.LuaScriptRunner().run(
+        outcome = lua_runtime.LuaScriptRunner(cjson_version=exasol_release.cjson_version).run(
             script.body, params, arguments, meta, query, statement.with_output, returns=script.result_type
         )
     except lua_runtime.QueryError as error:

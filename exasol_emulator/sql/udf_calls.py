@@ -221,7 +221,7 @@ class UdfCalls:
         return UdfSession(
             session_id=self.session.id, statement_id=self.session.statement_id, current_user="SYS",
             current_schema=self.session.current_schema, script_languages=languages,
-            connections=connection, scripts=script_code,
+            connections=connection, scripts=script_code, database_version=self.session.database.release.version,
         )
 
 

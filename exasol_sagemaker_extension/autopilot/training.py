@@ -22,10 +22,12 @@ from exasol_sagemaker_extension.errors import SmeError
 
 PROBLEM_TYPES = ("BinaryClassification", "MulticlassClassification", "Regression")
 MODES = ("AUTO", "ENSEMBLING", "HYPERPARAMETER_TUNING")
-# Metrics per problem type (AWS API reference of AutoMLJobObjective; LogLoss from the Autopilot metrics page).
+# Metrics per problem type, as the SageMaker model (botocore's AutoMLJobObjective.MetricName, an AutoMLMetricEnum)
+# lists them for tabular jobs. LogLoss is reported for candidates but is not an objective: AWS rejects it.
+# sme_train_options.lua holds the same lists for the early check in SQL.
 METRICS_BY_PROBLEM_TYPE = {
-    "BinaryClassification": ("Accuracy", "AUC", "BalancedAccuracy", "F1", "Precision", "Recall", "LogLoss"),
-    "MulticlassClassification": ("Accuracy", "BalancedAccuracy", "F1macro", "PrecisionMacro", "RecallMacro", "LogLoss"),
+    "BinaryClassification": ("Accuracy", "AUC", "BalancedAccuracy", "F1", "Precision", "Recall"),
+    "MulticlassClassification": ("Accuracy", "BalancedAccuracy", "F1macro", "PrecisionMacro", "RecallMacro"),
     "Regression": ("MAE", "MSE", "R2", "RMSE"),
 }
 ALL_METRICS = tuple(sorted({m for metrics in METRICS_BY_PROBLEM_TYPE.values() for m in metrics}))

@@ -2,8 +2,11 @@
 
 import pytest
 
+from exasol_emulator.lua_runtime.runner import CJSON_VERSIONS
 
-@pytest.fixture(params=[False, True], ids=["cjson-2.1.0.10", "cjson-integers"])
-def cjson_integers(request: pytest.FixtureRequest) -> bool:
-    """Product scripts must work with both number behaviours of lua-cjson."""
+
+@pytest.fixture(params=CJSON_VERSIONS, ids=[f"cjson-{v}" for v in CJSON_VERSIONS])
+def cjson_version(request: pytest.FixtureRequest) -> str:
+    """Product scripts must work with every lua-cjson an Exasol release ships (2.1.0 before 8.34, 2.1.0.10 from
+    8.34 on) and with the integer-keeping 2.1.0.14."""
     return request.param

@@ -100,10 +100,10 @@ def run_snippet(body: str, db: ScriptedDatabase | None = None) -> list[str]:
     return lines
 
 
-def run_entry(name: str, args: list[Any], db: ScriptedDatabase, cjson_integers: bool = False, prelude: str = ""):
+def run_entry(name: str, args: list[Any], db: ScriptedDatabase, cjson_version: str = "2.1.0", prelude: str = ""):
     script = next(s for s in ENTRY_SCRIPTS if s.name == name)
     params = [ScriptParam(p.name, p.is_array) for p in script.params]
-    result = LuaScriptRunner(cjson_integers=cjson_integers).run(
+    result = LuaScriptRunner(cjson_version=cjson_version).run(
         bundle((LUA_DIR / "entry" / f"{name}.lua").read_text(), prelude), params, args, {**META, "script_name": name}, db, returns=script.returns
     )
     db.assert_done()

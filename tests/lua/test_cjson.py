@@ -1,4 +1,4 @@
-"""The runtime's cjson against lua-cjson 2.1.0.10 (and 2.1.0.14+ integers): outputs and error texts."""
+"""The runtime's cjson against lua-cjson 2.1.0 / 2.1.0.10 (and 2.1.0.14+ integers): outputs and error texts."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from exasol_emulator.lua_runtime import LuaScriptRunner, QueryError, RowCount
 META = {"script_schema": "S", "script_name": "N", "session_id": "1"}
 
 
-def lua(body: str, integers: bool = False) -> list[str]:
+def lua(body: str, version: str = "2.1.0.10") -> list[str]:
     source = "local cjson = require('cjson')\n" + body
-    return LuaScriptRunner(cjson_integers=integers).run(source, [], [], META, lambda sql: RowCount(0), with_output=True)
+    return LuaScriptRunner(cjson_version=version).run(source, [], [], META, lambda sql: RowCount(0), with_output=True)
 
 
 @pytest.mark.parametrize(("expression", "expected"), [
@@ -35,7 +35,7 @@ def test_encode_like_lua_cjson_2_1_0_10(expression, expected):
 
 
 def test_encode_integers_in_integer_mode():
-    assert lua("output(cjson.encode({math.maxinteger, 3, 3.0}))", integers=True) == ["[9223372036854775807,3,3]"]
+    assert lua("output(cjson.encode({math.maxinteger, 3, 3.0}))", "2.1.0.14") == ["[9223372036854775807,3,3]"]
 
 
 @pytest.mark.parametrize(("expression", "message"), [
@@ -59,10 +59,12 @@ def test_encode_nesting_limit():
                " local ok, e = pcall(cjson.encode, t) output(e)") == ["Cannot serialise, excessive nesting (1001)"]
 
 
-@pytest.mark.parametrize(("integers", "expected"), [(False, ["float", "1.0", "float"]), (True, ["integer", "1", "float"])])
-def test_decode_numbers_by_version(integers, expected):
+@pytest.mark.parametrize(("version", "expected"), [
+    ("2.1.0", ["float", "1.0", "float"]), ("2.1.0.10", ["float", "1.0", "float"]), ("2.1.0.14", ["integer", "1", "float"]),
+])
+def test_decode_numbers_by_version(version, expected):
     assert lua("local t = cjson.decode('[1, 2.5]') output(math.type(t[1])) output(tostring(t[1]))"
-               " output(math.type(t[2]))", integers) == expected
+               " output(math.type(t[2]))", version) == expected
 
 
 def test_decode_values():
@@ -122,9 +124,31 @@ json_values = st.recursive(
 def test_round_trip_through_lua_matches_python(value):
     text = json.dumps(value)
     script = f"output(cjson.encode(cjson.decode({json.dumps(text)})))"
-    assert json.loads(lua(script, integers=True)[0]) == value
+    assert json.loads(lua(script, "2.1.0.14")[0]) == value
 
 
 def test_json_null_is_not_sql_null_in_query_parameters():
     with pytest.raises(QueryError, match="SQL cannot express"):
         LuaScriptRunner().run("query('SELECT :x', {x = require('cjson').null})", [], [], META, lambda s: RowCount(0))
+
+
+OPENRESTY_ADDITIONS = ("array_mt", "empty_array_mt", "empty_array", "encode_empty_table_as_object",
+                       "encode_escape_forward_slash", "decode_array_with_array_mt")
+
+
+@pytest.mark.parametrize("name", OPENRESTY_ADDITIONS)
+def test_lua_cjson_2_1_0_lacks_the_openresty_additions(name):
+    """Exasol before 8.34 ships lua-cjson 2.1.0 (changelog 24031), which has none of openresty's additions."""
+    assert lua(f"output(tostring(cjson.{name}))", "2.1.0") == ["nil"]
+    assert lua(f"output(type(cjson.{name}))", "2.1.0.10") != ["nil"]
+
+
+def test_calling_a_missing_cjson_function_fails_like_on_an_old_exasol():
+    with pytest.raises(QueryError) as excinfo:
+        lua("cjson.encode_escape_forward_slash(false)", "2.1.0")
+    assert "attempt to call a nil value (field 'encode_escape_forward_slash')" in excinfo.value.text
+
+
+def test_lua_cjson_2_1_0_encodes_like_2_1_0_10():
+    assert lua("output(cjson.encode({a = 'x/y', b = {1, 2}, c = {}})) output(cjson._VERSION)", "2.1.0") == [
+        '{"a":"x\\/y","b":[1,2],"c":{}}', "2.1.0"]

@@ -26,6 +26,10 @@ COLUMN_NAMES = json.dumps(["STATE", "Day/Mins", "CHURN"])
 COLUMN_TYPES = json.dumps(["VARCHAR(2) UTF8", "DOUBLE", "BOOLEAN"])
 JOB_ROW = rows(("AWS_CONN", "eu-west-1", ROLE, None, "CHURN", None, COLUMN_NAMES, COLUMN_TYPES, None))
 SCHEMA_SQL = "SELECT SCHEMA_NAME FROM SYS.EXA_SCHEMAS WHERE SCHEMA_NAME = 'ML'"
+CASE_SQL = (
+    "SELECT ENDPOINT_NAME FROM \"SME\".\"SME_METADATA_AUTOPILOT_ENDPOINTS\" WHERE UPPER(ENDPOINT_NAME) ="
+    " UPPER('churn-ep') AND ENDPOINT_NAME <> 'churn-ep' ORDER BY ENDPOINT_NAME"
+)
 LANGUAGE_SQL = (
     "SELECT SCRIPT_LANGUAGE FROM SYS.EXA_ALL_SCRIPTS WHERE SCRIPT_SCHEMA = 'SME'"
     " AND SCRIPT_NAME = 'SME_AUTOPILOT_DEPLOYMENT_UDF'"
@@ -94,10 +98,11 @@ def record_check(**expected):
 
 
 def until_deployment(db: ScriptedDatabase) -> ScriptedDatabase:
-    return db.expect(JOB_SQL, JOB_ROW).expect(SCHEMA_SQL, rows(("ML",))).expect(LANGUAGE_SQL, rows(("PYTHON3_SME",)))
+    return (db.expect(JOB_SQL, JOB_ROW).expect(SCHEMA_SQL, rows(("ML",))).expect(CASE_SQL, empty())
+            .expect(LANGUAGE_SQL, rows(("PYTHON3_SME",))))
 
 
-def test_deploys_writes_connection_udf_and_metadata(cjson_integers):
+def test_deploys_writes_connection_udf_and_metadata(cjson_version):
     db = until_deployment(ScriptedDatabase())
     db.expect(udf_call("SME_AUTOPILOT_DEPLOYMENT_UDF", deployment_request()), rows((json.dumps(ANSWER),)))
     db.expect(connection_check("deployed", False), RowCount(0))
@@ -107,7 +112,7 @@ def test_deploys_writes_connection_udf_and_metadata(cjson_integers):
                            f"'{CONNECTION}', 'ml.m5.large', 2, NULL, NULL, 'BinaryClassification', 'deployed', 'ANALYST'"),
               RowCount(1))
     result = run_entry(DEPLOY, ["churn-1", "churn-ep", "ml", "ml.m5.large", 2, None, None], db,
-                       cjson_integers=cjson_integers)
+                       cjson_version=cjson_version)
     assert [c for c, _ in result.columns] == [
         "ENDPOINT_NAME", "ENDPOINT_STATUS", "PREDICTION_UDF", "MODEL_CONNECTION_NAME", "CANDIDATE_NAME", "PROBLEM_TYPE",
     ]
@@ -156,10 +161,10 @@ def test_serverless_deployment():
         (DEPLOY, ["churn-1", "ep", "ml", "ml.m5.large", 1, None, None],
          [(JOB_SQL, JOB_ROW), (SCHEMA_SQL, QueryError("42500", "no privilege"))], "E-SME-18", "SYS.EXA_SCHEMAS failed"),
         (DEPLOY, ["churn-1", "ep", "ml", "ml.m5.large", 1, None, None],
-         [(JOB_SQL, JOB_ROW), (SCHEMA_SQL, rows(("ML",))), (LANGUAGE_SQL, empty())], "E-SME-38",
+         [(JOB_SQL, JOB_ROW), (SCHEMA_SQL, rows(("ML",))), (CASE_SQL.replace("churn-ep", "ep"), empty()), (LANGUAGE_SQL, empty())], "E-SME-38",
          'SME_AUTOPILOT_DEPLOYMENT_UDF is not installed in schema "SME".'),
         (DEPLOY, ["churn-1", "ep", "ml", "ml.m5.large", 1, None, None],
-         [(JOB_SQL, JOB_ROW), (SCHEMA_SQL, rows(("ML",))), (LANGUAGE_SQL, rows(("PY; DROP",)))], "E-SME-38", "not installed"),
+         [(JOB_SQL, JOB_ROW), (SCHEMA_SQL, rows(("ML",))), (CASE_SQL.replace("churn-ep", "ep"), empty()), (LANGUAGE_SQL, rows(("PY; DROP",)))], "E-SME-38", "not installed"),
     ],
 )
 def test_nothing_is_deployed_when_a_check_fails(script, args, before, code, fragment):
@@ -192,22 +197,62 @@ def test_an_unreadable_deployment_answer_is_reported():
     assert sme_error(excinfo).startswith("E-SME-19: SME_AUTOPILOT_DEPLOYMENT_UDF returned an unreadable answer")
 
 
-@pytest.mark.parametrize(("failing_step", "code", "what"), [
-    (0, "E-SME-35", f"writing its model connection {CONNECTION}"),
-    (1, "E-SME-36", "creating its prediction UDF"),
-    (2, "E-SME-37", "recording it in SME_METADATA_AUTOPILOT_ENDPOINTS"),
-    (3, "E-SME-37", "recording it in SME_METADATA_AUTOPILOT_ENDPOINTS"),
+REMOVE = (
+    "remove it all: EXECUTE SCRIPT \"SME\".\"SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT\"('churn-ep', <connection_name>,"
+    " <aws_region>) deletes the endpoint, its endpoint config and model"
+)
+EXISTS_ENDPOINT = 'What exists now: SageMaker endpoint "churn-ep" with its endpoint config and model'
+
+
+@pytest.mark.parametrize(("failing_step", "what", "exists", "removal"), [
+    (0, f"writing its model connection {CONNECTION}", EXISTS_ENDPOINT + ".", REMOVE + "."),
+    (1, "creating its prediction UDF", f'{EXISTS_ENDPOINT}, model connection "{CONNECTION}".',
+     f'{REMOVE}; DROP CONNECTION "{CONNECTION}".'),
+    (2, "recording it in SME_METADATA_AUTOPILOT_ENDPOINTS",
+     f'{EXISTS_ENDPOINT}, model connection "{CONNECTION}", prediction UDF "ML"."churn-ep".',
+     f'{REMOVE}; DROP CONNECTION "{CONNECTION}"; DROP SCRIPT "ML"."churn-ep".'),
+    (3, "recording it in SME_METADATA_AUTOPILOT_ENDPOINTS",
+     f'{EXISTS_ENDPOINT}, model connection "{CONNECTION}", prediction UDF "ML"."churn-ep".',
+     f'{REMOVE}; DROP CONNECTION "{CONNECTION}"; DROP SCRIPT "ML"."churn-ep".'),
 ])
-def test_failures_after_the_deployment_say_that_the_endpoint_exists(failing_step, code, what):
+def test_failures_after_the_deployment_say_what_exists_and_how_to_remove_it(failing_step, what, exists, removal):
     db = until_deployment(ScriptedDatabase())
     db.expect(udf_call("SME_AUTOPILOT_DEPLOYMENT_UDF", deployment_request()), rows((json.dumps(ANSWER),)))
     for step in range(failing_step + 1):
         db.expect(lambda sql: None, QueryError("42500", "no privilege") if step == failing_step else RowCount(0))
     with pytest.raises(QueryError) as excinfo:
         run_entry(DEPLOY, ["churn-1", "churn-ep", "ml", "ml.m5.large", 2, None, None], db)
-    assert sme_error(excinfo).startswith(
-        f'{code}: Endpoint "churn-ep" is deployed and incurs costs, but {what} failed: no privilege'
-    )
+    lines = sme_error(excinfo).split("\n")
+    assert lines[0] == f'E-SME-36: Endpoint "churn-ep" is deployed and incurs costs, but {what} failed: no privilege'
+    assert lines[1] == "Mitigation: " + exists
+    assert lines[2].startswith("Mitigation: Fix the cause and run the deployment again") and lines[2].endswith(removal)
+
+
+def test_a_fault_of_the_script_itself_after_the_deployment_still_ends_in_e_sme_36():
+    """E.g. a library function missing on an older Exasol: a raw Lua error, not a failed statement."""
+    db = until_deployment(ScriptedDatabase())
+    db.expect(udf_call("SME_AUTOPILOT_DEPLOYMENT_UDF", deployment_request()), rows((json.dumps(ANSWER),)))
+    db.expect(connection_check("deployed", False), RowCount(0))
+    broken = ("local real_pquery = pquery\n"
+              "pquery = function(sql, params) if sql:find('SET SCRIPT', 1, true) then"
+              " local cjson = require('cjson') cjson.encode_escape_forward_slash(false) end"
+              " return real_pquery(sql, params) end")
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(DEPLOY, ["churn-1", "churn-ep", "ml", "ml.m5.large", 2, None, None], db, prelude=broken)
+    text = sme_error(excinfo)
+    assert text.startswith('E-SME-36: Endpoint "churn-ep" is deployed and incurs costs, but creating its prediction UDF'
+                           " failed: ")
+    assert "encode_escape_forward_slash" in text and f'DROP CONNECTION "{CONNECTION}"' in text
+
+
+def test_an_endpoint_name_differing_only_in_case_is_refused_before_anything_is_created():
+    db = ScriptedDatabase().expect(JOB_SQL, JOB_ROW).expect(SCHEMA_SQL, rows(("ML",)))
+    db.expect(CASE_SQL.replace("churn-ep", "Churn-EP"), rows(("churn-ep",)))
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(DEPLOY, ["churn-1", "Churn-EP", "ml", "ml.m5.large", 2, None, None], db)
+    text = sme_error(excinfo)
+    assert text.startswith('E-SME-55: The endpoint name "Churn-EP" differs only in case from the endpoint "churn-ep"')
+    assert CONNECTION in text
 
 
 DELETION_ROWS = [("ENDPOINT", "churn-ep", "DELETED"), ("ENDPOINT_CONFIG", "churn-ep", "DELETED"),
@@ -272,7 +317,7 @@ def test_sample_weight_column_is_not_a_prediction_feature():
     names = json.dumps(["STATE", "W", "Day/Mins", "CHURN"])
     types = json.dumps(["VARCHAR(2) UTF8", "DOUBLE", "DOUBLE", "BOOLEAN"])
     job_row = rows(("AWS_CONN", "eu-west-1", ROLE, None, "CHURN", None, names, types, "W"))
-    db = ScriptedDatabase().expect(JOB_SQL, job_row).expect(SCHEMA_SQL, rows(("ML",)))
+    db = ScriptedDatabase().expect(JOB_SQL, job_row).expect(SCHEMA_SQL, rows(("ML",))).expect(CASE_SQL, empty())
     db.expect(LANGUAGE_SQL, rows(("PYTHON3_SME",)))
     db.expect(udf_call("SME_AUTOPILOT_DEPLOYMENT_UDF", deployment_request()), rows((json.dumps(ANSWER),)))
     db.expect(connection_check("deployed", False), RowCount(0))

@@ -206,6 +206,31 @@ def test_arguments_meta_null_and_decimal():
                      "-1.01", "1"]
 
 
+def test_session_id_is_a_string_as_in_exasol():
+    assert output("output(type(exa.meta.session_id))", meta={**META, "session_id": 1234}) == ["string"]
+
+
+def test_unicode_utf8_counts_characters():
+    lines = output("local u = unicode.utf8 output(u.len('äöü')) output(u.sub('äöüx', 2, -2)) output(u.upper('straße'))"
+                   " output(u.lower('ÄB')) output(u.reverse('aäb')) output(u.char(228, 98)) output(u.byte('xä', 2))"
+                   " output(u.sub('ä', 3))")
+    assert lines == ["3", "öü", "STRASSE", "äb", "bäa", "äb", "228", ""]
+
+
+@pytest.mark.parametrize(("source", "missing"), [
+    ("utf8.len('a')", "global 'utf8'"),
+    ("os.getenv('HOME')", "field 'getenv'"),
+    ("os.execute('true')", "field 'execute'"),
+    ("io.write('x')", "global 'io'"),
+    ("debug.traceback()", "global 'debug'"),
+    ("require('cjson').array_mt.x = 1", "field 'array_mt'"),
+])
+def test_features_outside_exasols_documented_environment_fail(source, missing):
+    """Exasol documents unicode.utf8 (not Lua 5.4's utf8), an os subset and lua-cjson 2.1.0 before 8.34."""
+    with pytest.raises(QueryError, match=f"attempt to .* a nil value \\({missing}\\)"):
+        run(source)
+
+
 @pytest.mark.parametrize("source", ["decimal('x')", "decimal(1000, 3)", "decimal(1, 0)", "decimal(1, 5, 6)"])
 def test_decimal_rejects_what_does_not_fit(source):
     with pytest.raises(QueryError, match="decimal:"):

@@ -43,6 +43,27 @@ def test_identifiers_reject_invalid_utf8_and_quote_safely():
     assert run_snippet('output(require("sme_identifiers").qualified("a\\"b", "c"))') == ['"a""b"."c"']
 
 
+@pytest.mark.parametrize(("lua_literal", "valid"), [
+    ('"abc"', True), ('"\\u{e4}\\u{20ac}\\u{1F600}"', True), ('""', True),
+    ('"\\xff"', False), ('"\\xc0\\xaf"', False), ('"\\xe0\\x80\\xaf"', False), ('"\\xed\\xa0\\x80"', False),
+    ('"\\xf4\\x90\\x80\\x80"', False), ('"\\xe4\\xb8"', False), ('"a\\x80"', False),
+])
+def test_text_checks_utf8_without_lua_54s_utf8_table(lua_literal, valid):
+    lines = run_snippet(f"local text = require('sme_text') output(tostring(text.is_utf8({lua_literal})))"
+                        f" output(tostring(text.length({lua_literal})))")
+    assert lines[0] == str(valid).lower()
+    assert (lines[1] != "nil") == valid
+
+
+def test_json_writes_arrays_and_python_compatible_strings_on_every_cjson():
+    lines = run_snippet("local json = require('sme_json')"
+                        " output(json.encode({a = json.array({}), b = json.array({'x/y', 1, 2.5, true, null}),"
+                        " c = {d = require('cjson').null}}))"
+                        " output(json.string('q\"\\\\\\n\\t\\127ä/'))")
+    assert lines[0] == '{"a":[],"b":["x/y",1,2.5,true,null],"c":{"d":null}}'
+    assert lines[1] == '"q\\"\\\\\\n\\t\\u007fä/"'
+
+
 def test_values_read_decimal_like_userdata_through_tostring():
     lines = run_snippet("local values = require('sme_values')"
                         " local fake_decimal = setmetatable({}, {__tostring = function() return '42' end})"

@@ -9,7 +9,7 @@ import pytest
 
 from exasol_emulator.lua_runtime import QueryError, ResultSet, RowCount
 
-from lua_harness import ScriptedDatabase, empty, rows, run_entry, sme_error, sql_literal_value, udf_call
+from lua_harness import ScriptedDatabase, empty, rows, run_entry, run_snippet, sme_error, sql_literal_value, udf_call
 
 SCRIPT = "SME_TRAIN_WITH_SAGEMAKER_AUTOPILOT"
 ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
@@ -112,11 +112,11 @@ EXPECTED_ROW = {
 }
 
 
-def test_trains_exports_calls_the_udf_and_records_the_job(cjson_integers):
+def test_trains_exports_calls_the_udf_and_records_the_job(cjson_version):
     db = until_export(ScriptedDatabase()).expect(EXPORT_SQL, RowCount(3333))
     db.expect(udf_call("SME_AUTOPILOT_TRAINING_UDF", training_request()), rows((json.dumps({"job_name": "churn-1", "job_arn": ARN}),)))
     db.expect(check_insert(EXPECTED_ROW), RowCount(1))
-    result = run_entry(SCRIPT, [options()], db, cjson_integers=cjson_integers)
+    result = run_entry(SCRIPT, [options()], db, cjson_version=cjson_version)
     assert result.columns == [
         ("JOB_NAME", "VARCHAR(32) UTF8"), ("JOB_ARN", "VARCHAR(2048) UTF8"), ("EXPORTED_ROWS", "DECIMAL(18,0)"),
         ("INPUT_S3_URI", "VARCHAR(2000000) UTF8"), ("OUTPUT_S3_URI", "VARCHAR(2000000) UTF8"),
@@ -124,7 +124,7 @@ def test_trains_exports_calls_the_udf_and_records_the_job(cjson_integers):
     assert result.rows == [("churn-1", ARN, 3333, INPUT_URI, OUTPUT_URI)]
 
 
-def test_all_optional_keys_reach_the_request_and_the_metadata(cjson_integers):
+def test_all_optional_keys_reach_the_request_and_the_metadata(cjson_version):
     opts = options(
         aws_region="eu-west-1", problem_type="BinaryClassification", objective="F1", max_candidates=5,
         max_runtime_for_automl_job_in_seconds=3600, max_runtime_per_training_job_in_seconds=600,
@@ -151,7 +151,7 @@ def test_all_optional_keys_reach_the_request_and_the_metadata(cjson_integers):
         "AWS_REGION": "'eu-west-1'", "MODE": "'ENSEMBLING'", "AWS_ASSUME_ROLE_ARN": f"'{ROLE}'",
         "AWS_ASSUME_ROLE_EXTERNAL_ID": "'ext-1'", "SAMPLE_WEIGHT_ATTRIBUTE_NAME": "'ACCOUNT_LENGTH'",
     }), RowCount(1))
-    assert run_entry(SCRIPT, [opts], db, cjson_integers=cjson_integers).rows[0][2] == 10
+    assert run_entry(SCRIPT, [opts], db, cjson_version=cjson_version).rows[0][2] == 10
 
 
 def test_names_with_quotes_semicolons_dashes_and_unicode_are_quoted_not_injected():
@@ -200,6 +200,9 @@ def test_names_with_quotes_semicolons_dashes_and_unicode_are_quoted_not_injected
         (options(mode="FAST"), "E-SME-5", '"mode"'),
         (options(objective="Speed"), "E-SME-5", '"objective"'),
         (options(objective="RMSE", problem_type="BinaryClassification"), "E-SME-5", "does not suit the problem type"),
+        (options(objective="LogLoss"), "E-SME-5", '"objective" is not one of AUC, Accuracy'),
+        (options(objective="F1macro", problem_type="BinaryClassification"), "E-SME-5", "does not suit"),
+        (options(objective="AUC", problem_type="MulticlassClassification"), "E-SME-5", "does not suit"),
         (options(validation_fraction=1), "E-SME-5", "greater than 0 and less than 1"),
         (options(iam_sagemaker_role="SageMakerRole"), "E-SME-5", "is not an IAM role ARN"),
         (options(aws_assume_role_arn="arn:aws:iam::1:role/x"), "E-SME-5", '"aws_assume_role_arn"'),
@@ -353,3 +356,18 @@ def test_file_names_are_sql_literals():
     db.expect(check, QueryError("42636", "stop here"))
     with pytest.raises(QueryError):
         run_entry(SCRIPT, [options(s3_output_path="sme/it's")], db)
+
+
+def test_lua_and_python_accept_the_same_objectives_and_aws_knows_all_of_them():
+    import botocore.session
+
+    from exasol_sagemaker_extension.autopilot.training import METRICS_BY_PROBLEM_TYPE
+
+    lines = run_snippet("local objectives = require('sme_train_options').OBJECTIVES"
+                        " for _, p in ipairs({'BinaryClassification', 'MulticlassClassification', 'Regression'}) do"
+                        " output(p .. '=' .. table.concat(objectives[p], ',')) end")
+    lua_lists = {line.split("=")[0]: tuple(line.split("=")[1].split(",")) for line in lines}
+    assert lua_lists == METRICS_BY_PROBLEM_TYPE
+    enum = botocore.session.get_session().get_service_model("sagemaker").shape_for("AutoMLMetricEnum").enum
+    assert {m for metrics in lua_lists.values() for m in metrics} <= set(enum)
+    assert "LogLoss" not in enum

@@ -1,10 +1,15 @@
--- A pure-Lua stand-in for lua-cjson, the JSON module of Exasol's Lua (lua-cjson 2.1.0.10 since Exasol 8.34).
+-- A pure-Lua stand-in for lua-cjson, the JSON module of Exasol's Lua: lua-cjson 2.1.0 before Exasol 8.34 and
+-- 2.1.0.10 from 8.34 on (Exasol changelog 24031). The module is loaded with the version to model.
 --
 -- Why pure Lua: the emulator must behave like the C module in the details scripts depend on, and those details
 -- live on the Lua side (which numbers are integers, what a sentinel is, which tables are arrays). The behaviour
--- follows openresty/lua-cjson at tag 2.1.0.10:
---   * decode turns every JSON number into a Lua float (fpconv_strtod + lua_pushnumber); the module is loaded
---     with integer_numbers = true to mimic lua-cjson >= 2.1.0.14, which keeps integers as Lua integers;
+-- follows mpx/lua-cjson 2.1.0 and openresty/lua-cjson at tag 2.1.0.10:
+--   * 2.1.0 is the original module: encode, decode, null, _NAME, _VERSION and its configuration functions.
+--     array_mt, empty_array_mt, empty_array, encode_empty_table_as_object, encode_escape_forward_slash and
+--     decode_array_with_array_mt are openresty additions and absent there, so a script using them fails with
+--     Lua's "attempt to call a nil value" exactly as on such a database;
+--   * decode turns every JSON number into a Lua float (fpconv_strtod + lua_pushnumber); version "2.1.0.14"
+--     mimics lua-cjson >= 2.1.0.14, which keeps integers as Lua integers;
 --   * encode formats numbers with "%.14g" (integers with "%d" in integer mode), escapes '/' as '\/' and
 --     DEL as \u007f, encodes empty tables as {} unless told otherwise, rejects NaN/Infinity and excessively
 --     sparse arrays, and reports errors with lua-cjson's own wording;
@@ -12,7 +17,9 @@
 -- Deviation: lua-cjson walks tables in lua_next order, which is unspecified; this module sorts object keys so
 -- that every encoding is reproducible (any fixed order is one of the orders lua-cjson may produce).
 
-local cjson_null, empty_array, sql_null, integer_numbers = ...
+local cjson_null, empty_array, sql_null, version = ...
+local integer_numbers = version == "2.1.0.14"
+local openresty = version ~= "2.1.0"
 
 local byte, char, find, format, sub = string.byte, string.char, string.find, string.format, string.sub
 local concat, sort = table.concat, table.sort
@@ -465,19 +472,21 @@ local module = {
     encode = encode,
     decode = decode,
     null = cjson_null,
-    empty_array = empty_array,
-    array_mt = array_mt,
-    empty_array_mt = empty_array_mt,
-    encode_empty_table_as_object = boolean_option("encode_empty_table_as_object"),
-    encode_escape_forward_slash = boolean_option("encode_escape_forward_slash"),
     _NAME = "cjson",
-    _VERSION = integer_numbers and "2.1.0.14" or "2.1.0.10",
+    _VERSION = version,
 }
 
-local set_array_mt = boolean_option("decode_array_with_array_mt")
--- lua-cjson's decode_array_with_array_mt returns nothing.
-module.decode_array_with_array_mt = function(setting)
-    set_array_mt(setting)
+if openresty then
+    module.empty_array = empty_array
+    module.array_mt = array_mt
+    module.empty_array_mt = empty_array_mt
+    module.encode_empty_table_as_object = boolean_option("encode_empty_table_as_object")
+    module.encode_escape_forward_slash = boolean_option("encode_escape_forward_slash")
+    local set_array_mt = boolean_option("decode_array_with_array_mt")
+    -- lua-cjson's decode_array_with_array_mt returns nothing.
+    module.decode_array_with_array_mt = function(setting)
+        set_array_mt(setting)
+    end
 end
 
 return module

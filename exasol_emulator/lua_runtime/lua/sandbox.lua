@@ -5,8 +5,9 @@
 -- supplies the host functions (statements, output, clock) and receives results through them, so no Lua value
 -- ever has to be interpreted by Python except scalars and the sentinel objects Python created.
 --
--- Sandbox: no io, no debug, no file loading, no binary chunks, no os beyond time/date/clock/difftime, no lupa
--- bridge. The private references below are upvalues, which scripts cannot reach without the debug library.
+-- Sandbox: no io, no debug, no file loading, no binary chunks, no os beyond time/date/clock/difftime, no plain
+-- utf8 (Exasol documents unicode.utf8), no lupa bridge. The private references below are upvalues, which scripts
+-- cannot reach without the debug library. exasol_emulator/README.md lists the sources of this surface.
 
 local host = ...
 
@@ -102,12 +103,14 @@ end
 -- library surface ------------------------------------------------------------------------------------------
 
 local cjson_loader = raw_load(host.cjson_source, "=cjson", "t")
-local cjson = cjson_loader(CJSON_NULL, EMPTY_ARRAY, SQL_NULL, host.cjson_integers)
+local cjson = cjson_loader(CJSON_NULL, EMPTY_ARRAY, SQL_NULL, host.cjson_version)
+
+local unicode_utf8 = raw_load(host.unicode_utf8_source, "=unicode.utf8", "t")(utf8, host.upper, host.lower)
 
 local keep_os = { time = os.time, date = os.date, clock = os.clock, difftime = os.difftime }
 os = keep_os
-io, debug, dofile, loadfile, print, python = nil, nil, nil, nil, nil, nil
-unicode = { utf8 = utf8 }
+io, debug, dofile, loadfile, print, python, utf8 = nil, nil, nil, nil, nil, nil, nil
+unicode = { utf8 = unicode_utf8 }
 
 local preload_searcher = package.searchers[1]
 package.searchers = { preload_searcher }

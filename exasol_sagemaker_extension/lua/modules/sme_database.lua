@@ -5,10 +5,13 @@ local errors = require("sme_errors")
 
 local M = {}
 
--- `failure` = { code = ..., message = ..., mitigations = {...} }; params as for Exasol's query().
+-- `failure` = { code = ..., message = ..., mitigations = {...} }; params as for Exasol's query(). Without a
+-- `failure` the database's message is raised as it is, for a caller that wraps it into its own error.
 function M.run(sql, params, failure)
     local ok, result = pquery(sql, params)
-    if not ok then
+    if not ok and failure == nil then
+        error(tostring(result.error_message), 0)
+    elseif not ok then
         errors.raise_error(failure.code, failure.message .. ": " .. tostring(result.error_message),
             failure.mitigations)
     end

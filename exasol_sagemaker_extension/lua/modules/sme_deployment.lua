@@ -1,7 +1,7 @@
 -- SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT and its serverless variant. Everything the prediction UDF needs is
 -- checked before the deployment UDF is called (job metadata with its columns, the UDF's schema, the UDF language),
--- so no endpoint is created that cannot get its UDF. After the endpoint exists, every failure says so, because
--- an endpoint costs money until it is deleted.
+-- so no endpoint is created that cannot get its UDF. After the endpoint exists, every failure, whatever raised it,
+-- ends in E-SME-36 naming what exists and how to remove it, because an endpoint costs money until it is deleted.
 
 local cjson = require("cjson")
 local errors = require("sme_errors")
@@ -122,15 +122,58 @@ local function deploy_endpoint(job, endpoint_name, aws, capacity)
         { "endpoint_name", "endpoint_status", "candidate_name", "problem_type" })
 end
 
-local function after_deployment(code, endpoint_name, what)
-    return {
-        code = code,
-        message = string.format("Endpoint %q is deployed and incurs costs, but %s failed", endpoint_name, what),
-        mitigations = {
-            "Fix the cause below and run the deployment again, or delete the endpoint with"
-                .. " SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT.",
-        },
-    }
+-- Refuses a name that differs only in case from a recorded endpoint, before anything is created.
+local function check_name_case(endpoint_name)
+    local variants = endpoints_metadata.case_variants(endpoint_name)
+    if #variants > 0 then
+        errors.raise_error("E-SME-55", string.format("The endpoint name %q differs only in case from the endpoint %q"
+            .. " in SME_METADATA_AUTOPILOT_ENDPOINTS.", endpoint_name, variants[1]), {
+            "SageMaker treats endpoint names that differ only in case as the same name, and both would share the"
+                .. " model connection " .. model_connection.name(endpoint_name) .. ".",
+            string.format("Use the name exactly as before (%q) to replace that endpoint, or choose another name.",
+                variants[1]),
+        })
+    end
+end
+
+-- The statements that remove what a failed deployment left behind, for the E-SME-36 mitigations.
+local function removal_advice(created)
+    local advice = { string.format("EXECUTE SCRIPT %s(%s, <connection_name>, <aws_region>) deletes the endpoint,"
+        .. " its endpoint config and model", identifiers.qualified(exa.meta.script_schema,
+            "SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT"), "'" .. created.endpoint .. "'") }
+    if not created.metadata then
+        if created.connection then
+            advice[#advice + 1] = "DROP CONNECTION " .. identifiers.quote(created.connection)
+        end
+        if created.udf then
+            advice[#advice + 1] = "DROP SCRIPT " .. created.udf
+        end
+    end
+    return table.concat(advice, "; ")
+end
+
+-- Runs the steps after the endpoint exists; `created` records what exists so far. Any error, an SQL failure or
+-- a fault in the script itself, becomes E-SME-36 with the list of what exists.
+local function after_endpoint(created, steps)
+    for _, step in ipairs(steps) do
+        local ok, cause = pcall(step.run)
+        if not ok then
+            local exists = { string.format("SageMaker endpoint %q with its endpoint config and model", created.endpoint) }
+            if created.connection then
+                exists[#exists + 1] = "model connection " .. identifiers.quote(created.connection)
+            end
+            if created.udf then
+                exists[#exists + 1] = "prediction UDF " .. created.udf
+            end
+            errors.raise_error("E-SME-36", string.format("Endpoint %q is deployed and incurs costs, but %s failed: %s",
+                created.endpoint, step.what, tostring(cause)), {
+                "What exists now: " .. table.concat(exists, ", ") .. ".",
+                "Fix the cause and run the deployment again with the same endpoint name, or remove it all: "
+                    .. removal_advice(created) .. ".",
+            })
+        end
+        created[step.creates] = step.result or true
+    end
 end
 
 local function deploy(args, capacity)
@@ -141,28 +184,38 @@ local function deploy(args, capacity)
     local features, target = model_columns(job)
     local aws = script_args.aws_settings(args.connection_name, args.aws_region, job)
     check_schema_exists(schema)
+    check_name_case(endpoint_name)
     local language = udf_language()
     local answer = deploy_endpoint(job, endpoint_name, aws, capacity)
 
     local connection_name = model_connection.name(endpoint_name)
     local serverless = capacity.memory_size_in_mb ~= nil
-    model_connection.write(connection_name, model_connection.address({
-        aws = aws, endpoint_name = endpoint_name, job_name = job_name, problem_type = answer.problem_type,
-        status = "deployed", serverless = serverless,
-    }), after_deployment("E-SME-35", endpoint_name, "writing its model connection " .. connection_name))
-
-    local config = prediction_udf.config(endpoint_name, connection_name, answer.problem_type, features, target)
-    database.run(prediction_udf.statement(language, schema, endpoint_name, config), nil,
-        after_deployment("E-SME-36", endpoint_name, "creating its prediction UDF"))
-
-    endpoints_metadata.record_deployment({
-        endpoint_name = endpoint_name, job_name = job_name, candidate_name = answer.candidate_name,
-        udf_schema_name = schema, udf_name = endpoint_name, model_connection_name = connection_name,
-        instance_type = capacity.instance_type, instance_count = capacity.instance_count,
-        serverless_memory_size_in_mb = capacity.memory_size_in_mb,
-        serverless_max_concurrency = capacity.max_concurrency, problem_type = answer.problem_type,
-        status = "deployed", script_user = exa.meta.current_user,
-    }, after_deployment("E-SME-37", endpoint_name, "recording it in SME_METADATA_AUTOPILOT_ENDPOINTS"))
+    after_endpoint({ endpoint = endpoint_name }, {
+        { what = "writing its model connection " .. connection_name, creates = "connection", result = connection_name,
+          run = function()
+              model_connection.write(connection_name, model_connection.address({
+                  aws = aws, endpoint_name = endpoint_name, job_name = job_name, problem_type = answer.problem_type,
+                  status = "deployed", serverless = serverless,
+              }))
+          end },
+        { what = "creating its prediction UDF", creates = "udf", result = identifiers.qualified(schema, endpoint_name),
+          run = function()
+              local config = prediction_udf.config(endpoint_name, connection_name, answer.problem_type, features,
+                  target)
+              database.run(prediction_udf.statement(language, schema, endpoint_name, config))
+          end },
+        { what = "recording it in SME_METADATA_AUTOPILOT_ENDPOINTS", creates = "metadata",
+          run = function()
+              endpoints_metadata.record_deployment({
+                  endpoint_name = endpoint_name, job_name = job_name, candidate_name = answer.candidate_name,
+                  udf_schema_name = schema, udf_name = endpoint_name, model_connection_name = connection_name,
+                  instance_type = capacity.instance_type, instance_count = capacity.instance_count,
+                  serverless_memory_size_in_mb = capacity.memory_size_in_mb,
+                  serverless_max_concurrency = capacity.max_concurrency, problem_type = answer.problem_type,
+                  status = "deployed", script_user = exa.meta.current_user,
+              })
+          end },
+    })
 
     return { { endpoint_name, answer.endpoint_status, identifiers.qualified(schema, endpoint_name), connection_name,
         answer.candidate_name, answer.problem_type } }, M.RESULT_COLUMNS

@@ -29,6 +29,24 @@ function M.find(endpoint_name)
     })
 end
 
+-- Names of recorded endpoints that differ from `endpoint_name` only in case. SageMaker treats such names as one
+-- endpoint (CreateEndpoint is case-insensitive), and the model connection's name is upper-cased, so they would
+-- share one connection.
+function M.case_variants(endpoint_name)
+    local result = database.run("SELECT ENDPOINT_NAME FROM " .. table_name() .. " WHERE UPPER(ENDPOINT_NAME) ="
+        .. " UPPER(:endpoint_name) AND ENDPOINT_NAME <> :endpoint_name ORDER BY ENDPOINT_NAME",
+        { endpoint_name = endpoint_name }, {
+            code = "E-SME-18",
+            message = string.format("Reading %s failed", table_name()),
+            mitigations = { "Check that the extension is installed in this schema and that you may read " .. TABLE .. "." },
+        })
+    local names = {}
+    for i = 1, #result do
+        names[i] = result[i][1]
+    end
+    return names
+end
+
 -- Replaces the endpoint's row by a freshly deployed one; `row` has the lower-case INSERT_COLUMNS as keys.
 function M.record_deployment(row, failure)
     database.run("DELETE FROM " .. table_name() .. " WHERE ENDPOINT_NAME = :endpoint_name",

@@ -4,6 +4,7 @@
 -- that goes into generated SQL passes through quote(), so no name can end a literal or inject a statement.
 
 local errors = require("sme_errors")
+local text = require("sme_text")
 
 local M = {}
 
@@ -32,7 +33,7 @@ end
 
 -- The name Exasol stores for an identifier written as `value`; `what` names the key or argument for errors.
 function M.normalize(value, what)
-    if utf8.len(value) == nil then
+    if not text.is_utf8(value) then
         invalid(what, value, "is not valid UTF-8")
     end
     local name
@@ -46,7 +47,7 @@ function M.normalize(value, what)
     if name == "" then
         invalid(what, value, "is empty")
     end
-    if utf8.len(name) > MAX_LENGTH then
+    if text.length(name) > MAX_LENGTH then
         invalid(what, value, "is longer than " .. MAX_LENGTH .. " characters")
     end
     if name:find("%c") then

@@ -2,18 +2,18 @@
 -- input and output whose whole configuration is one JSON document embedded as a Python string literal. Nothing
 -- the user named is pasted into Python code: names only occur quoted in SQL or inside the JSON literal.
 
-local cjson = require("cjson")
 local identifiers = require("sme_identifiers")
+local json = require("sme_json")
 
 local M = {}
 
 -- The configuration JSON; features and target are { name = ..., sql_type = ... }.
 function M.config(endpoint_name, connection_name, problem_type, features, target)
-    local feature_columns = setmetatable({}, cjson.array_mt)
+    local feature_columns = json.array({})
     for i, feature in ipairs(features) do
         feature_columns[i] = { name = feature.name, sql_type = feature.sql_type }
     end
-    return cjson.encode({
+    return json.encode({
         endpoint_name = endpoint_name,
         model_connection_name = connection_name,
         problem_type = problem_type,
@@ -22,22 +22,12 @@ function M.config(endpoint_name, connection_name, problem_type, features, target
     })
 end
 
--- A JSON string literal is a valid Python literal with the same value once '/' is not escaped as '\/'
--- (JSON's \" \\ \b \f \n \r \t \uXXXX mean the same in Python).
-local function python_string_literal(text)
-    local escaping = cjson.encode_escape_forward_slash()
-    cjson.encode_escape_forward_slash(false)
-    local literal = cjson.encode(text)
-    cjson.encode_escape_forward_slash(escaping)
-    return literal
-end
-
 -- The CREATE statement; `language` is the alias of the extension's Python UDFs (checked by the caller).
 function M.statement(language, schema, endpoint_name, config_json)
     return "CREATE OR REPLACE " .. language .. " SET SCRIPT " .. identifiers.qualified(schema, endpoint_name)
         .. "(...) EMITS (...) AS\n"
         .. "from exasol_sagemaker_extension.udfs.prediction import PredictionUdf\n"
-        .. "_udf = PredictionUdf(exa, " .. python_string_literal(config_json) .. ")\n"
+        .. "_udf = PredictionUdf(exa, " .. json.string(config_json) .. ")\n"
         .. "run = _udf.run\n"
         .. "default_output_columns = _udf.default_output_columns\n"
         .. "/"

@@ -6,13 +6,20 @@ local errors = require("sme_errors")
 local identifiers = require("sme_identifiers")
 local aws_names = require("sme_aws_names")
 local values = require("sme_values")
+local text = require("sme_text")
 
 local M = {}
 
 local PROBLEM_TYPES = { "BinaryClassification", "MulticlassClassification", "Regression" }
-local CLASSIFICATION_OBJECTIVES = { "Accuracy", "AUC", "BalancedAccuracy", "F1", "F1macro", "Precision",
-    "PrecisionMacro", "Recall", "RecallMacro", "LogLoss" }
-local REGRESSION_OBJECTIVES = { "MAE", "MSE", "R2", "RMSE" }
+-- The objective metrics AWS accepts per problem type (botocore's AutoMLJobObjective for tabular jobs); the same
+-- lists as METRICS_BY_PROBLEM_TYPE in autopilot/training.py, which checks again before calling AWS.
+local OBJECTIVES = {
+    BinaryClassification = { "Accuracy", "AUC", "BalancedAccuracy", "F1", "Precision", "Recall" },
+    MulticlassClassification = { "Accuracy", "BalancedAccuracy", "F1macro", "PrecisionMacro", "RecallMacro" },
+    Regression = { "MAE", "MSE", "R2", "RMSE" },
+}
+M.OBJECTIVES = OBJECTIVES
+
 local MODES = { "AUTO", "ENSEMBLING", "HYPERPARAMETER_TUNING" }
 local MAX_SECONDS = 100000000
 
@@ -74,15 +81,24 @@ local function out_of_range(key, message, mitigation)
     errors.raise_error("E-SME-5", string.format("The value of %q %s.", key, message), { mitigation })
 end
 
-local function is_array(value)
-    return type(value) == "table" and getmetatable(value) == cjson.array_mt
+-- lua-cjson 2.1.0 (Exasol before 8.34) decodes arrays and objects into plain tables and has no array_mt to tell
+-- them apart, so the keys decide: JSON object keys are always strings, array indexes always integers. An empty
+-- table may have been either and fits both kinds.
+local function table_kind(value)
+    if next(value) == nil then
+        return "empty array or object"
+    end
+    for key in pairs(value) do
+        if type(key) ~= "number" then
+            return "object"
+        end
+    end
+    return "array"
 end
 
 local function kind_of(value)
-    if is_array(value) then
-        return "array"
-    elseif type(value) == "table" then
-        return "object"
+    if type(value) == "table" then
+        return table_kind(value)
     elseif type(value) == "number" then
         return math.tointeger(value) and "integer" or "number"
     end
@@ -92,6 +108,7 @@ end
 local function check_kind(key, value, kind)
     local actual = kind_of(value)
     local fits = actual == kind or (kind == "number" and actual == "integer")
+        or (actual == "empty array or object" and (kind == "array" or kind == "object"))
     if fits and type(value) == "number" and (value ~= value or value == math.huge or value == -math.huge) then
         fits = false
     end
@@ -106,15 +123,15 @@ local function decode(json_str)
         errors.raise_error("E-SME-1", "The training parameters must be a JSON string, not " .. type(json_str) .. ".",
             { "Call the script with one string argument holding a JSON object." })
     end
-    cjson.decode_array_with_array_mt(true)
     local ok, decoded = pcall(cjson.decode, json_str)
-    cjson.decode_array_with_array_mt(false)
     if not ok then
         errors.raise_error("E-SME-1", "The training parameters are not valid JSON: " .. tostring(decoded) .. ".",
             { "Check quotes, commas and brackets of the JSON argument; keys and strings need double quotes." })
     end
-    if kind_of(decoded) ~= "object" then
-        errors.raise_error("E-SME-1", "The training parameters must be a JSON object, not " .. kind_of(decoded) .. ".",
+    -- Only the text tells an empty object from an empty array.
+    if type(decoded) ~= "table" or not json_str:match("^%s*{") then
+        local actual = type(decoded) == "table" and "array" or kind_of(decoded)
+        errors.raise_error("E-SME-1", "The training parameters must be a JSON object, not " .. actual .. ".",
             { "Pass an object such as {\"job_name\": \"...\", ...}." })
     end
     return decoded
@@ -165,17 +182,20 @@ local function check_choice(given, key, choices)
 end
 
 local function check_objective(given)
-    local all = {}
-    table.move(CLASSIFICATION_OBJECTIVES, 1, #CLASSIFICATION_OBJECTIVES, 1, all)
-    table.move(REGRESSION_OBJECTIVES, 1, #REGRESSION_OBJECTIVES, #all + 1, all)
+    local all, seen = {}, {}
+    for _, problem_type in ipairs(PROBLEM_TYPES) do
+        for _, objective in ipairs(OBJECTIVES[problem_type]) do
+            if not seen[objective] then
+                seen[objective], all[#all + 1] = true, objective
+            end
+        end
+    end
+    table.sort(all)
     check_choice(given, "objective", all)
     local objective, problem_type = given.objective, given.problem_type
-    if objective and problem_type then
-        local fits = contains(REGRESSION_OBJECTIVES, objective) == (problem_type == "Regression")
-        if not fits then
-            out_of_range("objective", "does not suit the problem type " .. problem_type,
-                "Regression uses MAE, MSE, R2 or RMSE; classification uses the other metrics.")
-        end
+    if objective and problem_type and not contains(OBJECTIVES[problem_type], objective) then
+        out_of_range("objective", "does not suit the problem type " .. problem_type,
+            problem_type .. " uses " .. table.concat(OBJECTIVES[problem_type], ", ") .. ".")
     end
 end
 
@@ -236,8 +256,9 @@ local function check_tags(tags)
             errors.raise_error("E-SME-4", string.format("The tag %q must have a string value.", key),
                 { "Write tag values as JSON strings." })
         end
-        if utf8.len(key) == nil or utf8.len(key) > 128 or key:sub(1, 4):lower() == "aws:"
-            or utf8.len(value) == nil or utf8.len(value) > 256 then
+        local key_length, value_length = text.length(key), text.length(value)
+        if key_length == nil or key_length > 128 or key:sub(1, 4):lower() == "aws:"
+            or value_length == nil or value_length > 256 then
             out_of_range("tags", string.format("has an invalid tag %q", key),
                 "Tag keys have 1 to 128 characters and must not start with aws:; values have at most 256.")
         end

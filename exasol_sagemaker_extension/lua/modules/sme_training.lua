@@ -2,7 +2,7 @@
 -- start the AutoML job through the training UDF, then remember the job in the metadata table. The metadata row
 -- is written only after SageMaker accepted the job, so a failed attempt leaves no row behind.
 
-local cjson = require("cjson")
+local json = require("sme_json")
 local errors = require("sme_errors")
 local database = require("sme_database")
 local identifiers = require("sme_identifiers")
@@ -98,11 +98,11 @@ local function start_job(options, input_uri, output_uri)
 end
 
 local function column_lists(columns)
-    local names, types = setmetatable({}, cjson.array_mt), setmetatable({}, cjson.array_mt)
+    local names, types = json.array({}), json.array({})
     for i, column in ipairs(columns) do
         names[i], types[i] = column.name, column.type
     end
-    return cjson.encode(names), cjson.encode(types)
+    return json.encode(names), json.encode(types)
 end
 
 local function remember_job(options, columns, job_arn, input_uri, output_uri)

@@ -68,6 +68,8 @@ def test_objective_forms(objective):
         ({"objective": '{"Metric": "F1"}'}, "E-SME-131"),
         ({"objective": "{not json"}, "E-SME-131"),
         ({"objective": "MSE"}, "E-SME-131"),
+        ({"objective": "LogLoss"}, "E-SME-131"),
+        ({"objective": "F1macro"}, "E-SME-131"),
         ({"problem_type": None, "objective": "F1"}, "E-SME-130"),
         ({"problem_type": "Classification"}, "E-SME-130"),
         ({"max_candidates": 0}, "E-SME-132"),
