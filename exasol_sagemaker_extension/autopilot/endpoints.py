@@ -61,6 +61,9 @@ class Deployment:
     serverless: bool
 
 
+CPU = "CPU"
+
+
 def deploy(
     session: boto3.Session,
     spec: DeploymentSpec,
@@ -82,7 +85,7 @@ def deploy(
     _require_completed(job)
     problem_type = resolved_problem_type(job)
     candidate = _choose_candidate(session, job, spec.candidate_name)
-    containers, inference_output = with_inference_output(candidate["InferenceContainers"], problem_type)
+    containers, inference_output = with_inference_output(candidate_containers(candidate), problem_type)
     deployment = Deployment(
         endpoint_name=spec.endpoint_name,
         endpoint_status="",
@@ -103,6 +106,18 @@ def deploy(
         deployment = _adopt_existing(client, existing, deployment, candidate, secrets)
     status = wait_until_in_service(client, spec.endpoint_name, spec.timeout_seconds, on_progress, secrets, sleep)
     return replace(deployment, endpoint_status=status)
+
+
+def candidate_containers(candidate: dict[str, Any]) -> list[dict[str, Any]]:
+    """The candidate's containers for CPU endpoints.
+
+    AWS documents ``InferenceContainerDefinitions`` (a map from processing unit, ``CPU`` or ``GPU``, to container
+    definitions) as the V2 API's field, populated for CreateAutoMLJobV2 jobs, and ``InferenceContainers`` as the
+    older one; which of them a tabular V2 job fills is not pinned down, so the V2 field wins when it has CPU
+    containers and the old one is the fallback. The extension deploys to CPU instances and serverless endpoints.
+    """
+    definitions = (candidate.get("InferenceContainerDefinitions") or {}).get(CPU)
+    return list(definitions or candidate.get("InferenceContainers") or [])
 
 
 def _require_completed(job: dict[str, Any]) -> None:
@@ -131,7 +146,7 @@ def _choose_candidate(session: boto3.Session, job: dict[str, Any], candidate_nam
     else:
         matches = list_candidate_descriptions(session, job["AutoMLJobName"], CandidateNameEquals=candidate_name)
         candidate = matches[0] if matches else {}
-    if not candidate.get("InferenceContainers"):
+    if not candidate_containers(candidate):
         wanted = candidate_name or "best candidate"
         raise SmeError(
             "E-SME-142",
@@ -176,7 +191,7 @@ def _adopt_existing(
         variants = client.describe_endpoint_config(EndpointConfigName=config_name)["ProductionVariants"]
     model_name = variants[0]["ModelName"]
     model = unless_missing(lambda: client.describe_model(ModelName=model_name), "describe the model", model_name, secrets)
-    if model is None or _container_identity(model.get("Containers", [])) != _container_identity(candidate["InferenceContainers"]):
+    if model is None or _container_identity(model.get("Containers", [])) != _container_identity(candidate_containers(candidate)):
         raise SmeError(
             "E-SME-145",
             f"The endpoint {name} already exists and serves a different model than candidate {wanted.candidate_name}.",

@@ -11,7 +11,7 @@ from aws_fixtures import (
 )
 from exasol_sagemaker_extension.autopilot.endpoint_compute import EndpointCompute
 from exasol_sagemaker_extension.autopilot.endpoint_waiting import wait_until_in_service
-from exasol_sagemaker_extension.autopilot.endpoints import DeploymentSpec, deploy
+from exasol_sagemaker_extension.autopilot.endpoints import DeploymentSpec, candidate_containers, deploy
 from exasol_sagemaker_extension.errors import SmeError
 
 INSTANCE = EndpointCompute(instance_type="ml.m5.large", instance_count=2)
@@ -216,3 +216,30 @@ def test_endpoint_failing_while_waited_for_reports_awss_reason(session):
     with pytest.raises(SmeError) as caught:
         wait_until_in_service(session.client("sagemaker"), "churn-ep", 60, lambda s: None, (), time.sleep, time.clock)
     assert caught.value.code == "E-SME-143" and "Insufficient capacity" in str(caught.value)
+
+
+def v2_candidate(name):
+    """A candidate as AWS documents it for V2 jobs: containers per processing unit, no InferenceContainers."""
+    described = candidate(name)
+    cpu = described.pop("InferenceContainers")
+    gpu = [{**cpu[0], "Image": cpu[0]["Image"] + "-gpu", "ModelDataUrl": "s3://my-bucket/sme/models/gpu/model.tar.gz"}]
+    described["InferenceContainerDefinitions"] = {"GPU": gpu, "CPU": cpu}
+    return described, cpu
+
+
+def test_v2_container_definitions_are_deployed_with_their_cpu_containers(session):
+    create_job(session)
+    best, cpu = v2_candidate("churn-best")
+    complete_job("churn-job", best)
+    deploy(session, DeploymentSpec("churn-job", "churn-ep", INSTANCE))
+    containers = session.client("sagemaker").describe_model(ModelName="churn-ep-model")["Containers"]
+    assert [(c["Image"], c["ModelDataUrl"]) for c in containers] == [(c["Image"], c["ModelDataUrl"]) for c in cpu]
+
+
+def test_v2_definitions_win_over_the_old_field_and_the_old_field_is_the_fallback(session):
+    best, cpu = v2_candidate("churn-best")
+    old = [{**cpu[0], "ModelDataUrl": "s3://my-bucket/old/model.tar.gz"}]
+    assert candidate_containers({**best, "InferenceContainers": old}) == cpu
+    assert candidate_containers({"InferenceContainers": old, "InferenceContainerDefinitions": {}}) == old
+    assert candidate_containers({"InferenceContainers": old, "InferenceContainerDefinitions": {"GPU": cpu}}) == old
+    assert candidate_containers({"CandidateName": "x"}) == []
