@@ -13,6 +13,7 @@ from typing import Iterator
 
 import click
 
+from exasol_emulator.release import DEFAULT_VERSION as DEFAULT_EXASOL_VERSION, VERSIONS as EXASOL_VERSIONS
 from exasol_sagemaker_extension.errors import SmeError
 from sme_local.churn_tutorial import ChurnTutorial, TutorialResult, TutorialSettings
 from sme_local.datasets import DATA_DIR_ENV, find_data_dir
@@ -58,10 +59,14 @@ def main() -> None:
 @click.option("--aws-port", type=int, default=5000, show_default=True, help="AWS emulator port; 0 = free one.")
 @click.option("--max-training-seconds", type=float, default=None,
               help="Upper bound of one AutoML job's search on this machine (the AWS emulator's default if unset).")
-def up(data_dir: Path, db_port: int, bucketfs_port: int, aws_port: int, max_training_seconds: float | None) -> None:
+@click.option("--exasol-version", type=click.Choice(EXASOL_VERSIONS), default=DEFAULT_EXASOL_VERSION,
+              show_default=True, help="Exasol release the database emulates (its Lua libraries, e.g. lua-cjson).")
+def up(data_dir: Path, db_port: int, bucketfs_port: int, aws_port: int, max_training_seconds: float | None,
+       exasol_version: str) -> None:
     """Start the stack in the foreground and print one JSON line with its addresses and credentials."""
     with _stop_requests() as requested:
-        stack = LocalStack(data_dir, db_port, bucketfs_port, aws_port, max_training_seconds)
+        stack = LocalStack(data_dir, db_port, bucketfs_port, aws_port, max_training_seconds,
+                           exasol_version=exasol_version)
         try:
             stack.start()
             _serve_until_stopped(stack, requested)

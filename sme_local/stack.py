@@ -18,6 +18,7 @@ from types import TracebackType
 from aws_emulator.emulator import AwsEmulator
 from exasol_emulator.api import Emulator
 from exasol_emulator.bucketfs import DEFAULT_SERVICE_NAME, BucketConfig
+from exasol_emulator.release import DEFAULT_VERSION as DEFAULT_EXASOL_VERSION
 
 from exasol_sagemaker_extension.errors import SmeError
 
@@ -76,8 +77,10 @@ class LocalStack:
     """The AWS emulator, the Exasol emulator and its BucketFS, in ``data_dir``; ports 0 pick free ports."""
 
     def __init__(self, data_dir: Path, db_port: int = 0, bucketfs_port: int = 0, aws_port: int = 0,
-                 max_training_seconds: float | None = None, s3_bucket: str = DEFAULT_S3_BUCKET) -> None:
+                 max_training_seconds: float | None = None, s3_bucket: str = DEFAULT_S3_BUCKET,
+                 exasol_version: str = DEFAULT_EXASOL_VERSION) -> None:
         self.data_dir = Path(data_dir)
+        self._exasol_version = exasol_version
         self._db_port = db_port
         self._bucketfs_port = bucketfs_port
         self._aws_port = aws_port
@@ -124,7 +127,8 @@ class LocalStack:
         role_arn = self._create_sagemaker_role()
         try:
             self._exasol = Emulator(self.data_dir / "exasol", port=self._db_port, bucketfs_port=self._bucketfs_port,
-                                    aws_endpoint_url=self._aws.endpoint_url).start()
+                                    aws_endpoint_url=self._aws.endpoint_url,
+                                    exasol_version=self._exasol_version).start()
         except OSError as error:
             raise SmeError("E-SME-502", f"The Exasol emulator did not start: {error.strerror or error}.", [
                 "Pass other --db-port/--bucketfs-port values (0 picks free ports) or stop what uses them.",
