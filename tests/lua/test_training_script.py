@@ -28,6 +28,7 @@ TABLE_COLUMNS = rows(
     ("STATE", "VARCHAR(2) UTF8"), ("ACCOUNT_LENGTH", "DECIMAL(18,0)"), ("Day Mins", "DOUBLE"),
     ("CHURN", "BOOLEAN"),
 )
+COUNT_SQL = 'SELECT COUNT(*) FROM "DATA"."CHURN"'
 FILES = [f"{RUN}/training-data/part-{i}.csv.gz" for i in range(1, 5)]
 EXPORT_SQL = (
     'EXPORT (SELECT "STATE", "ACCOUNT_LENGTH", "Day Mins", "CHURN" FROM "DATA"."CHURN") INTO CSV AT "AWS_CONN" '
@@ -64,7 +65,7 @@ def until_export(db: ScriptedDatabase, columns: ResultSet = TABLE_COLUMNS) -> Sc
     return (
         db.expect(COLUMNS_SQL, columns)
         .expect(JOB_SQL, empty())
-        .expect('SELECT 1 FROM "DATA"."CHURN" LIMIT 1', rows((1,)))
+        .expect(COUNT_SQL, rows((Decimal(1_000_000),)))
         .expect("SELECT NPROC()", rows((1,)))
     )
 
@@ -164,7 +165,7 @@ def test_names_with_quotes_semicolons_dashes_and_unicode_are_quoted_not_injected
         "'Tä\"b; DROP--x' ORDER BY COLUMN_ORDINAL_POSITION", rows(("a'b", "DOUBLE"), ("Zïel", "BOOLEAN")),
     )
     db.expect(JOB_SQL, empty())
-    db.expect('SELECT 1 FROM "s;--"."Tä""b; DROP--x" LIMIT 1', rows((1,)))
+    db.expect('SELECT COUNT(*) FROM "s;--"."Tä""b; DROP--x"', rows((1_000_000,)))
     db.expect("SELECT NPROC()", rows((Decimal(1),)))
     db.expect(
         'EXPORT (SELECT "a\'b", "Zïel" FROM "s;--"."Tä""b; DROP--x") INTO CSV AT "c""onn" '
@@ -265,7 +266,7 @@ def test_missing_table_or_columns(columns, opts, code, fragment):
 
 def test_feature_subset_exports_features_and_target_in_table_order():
     db = ScriptedDatabase().expect(COLUMNS_SQL, TABLE_COLUMNS).expect(JOB_SQL, empty())
-    db.expect('SELECT 1 FROM "DATA"."CHURN" LIMIT 1', rows((1,))).expect("SELECT NPROC()", rows((2,)))
+    db.expect(COUNT_SQL, rows((1_000_000,))).expect("SELECT NPROC()", rows((2,)))
 
     def check_export(sql: str) -> None:
         assert sql.startswith('EXPORT (SELECT "ACCOUNT_LENGTH", "CHURN" FROM "DATA"."CHURN") INTO CSV AT "AWS_CONN" ')
@@ -286,17 +287,17 @@ def test_a_job_name_already_in_the_metadata_is_rejected_before_the_export():
 
 def test_an_empty_table_is_rejected_before_the_export():
     db = ScriptedDatabase().expect(COLUMNS_SQL, TABLE_COLUMNS).expect(JOB_SQL, empty())
-    db.expect('SELECT 1 FROM "DATA"."CHURN" LIMIT 1', empty())
+    db.expect(COUNT_SQL, rows((0,)))
     with pytest.raises(QueryError) as excinfo:
         run_entry(SCRIPT, [options()], db)
     assert sme_error(excinfo).startswith('E-SME-13: "DATA"."CHURN" has no rows to train on.')
 
 
-@pytest.mark.parametrize("failing", [COLUMNS_SQL, JOB_SQL, 'SELECT 1 FROM "DATA"."CHURN" LIMIT 1', "SELECT NPROC()"])
+@pytest.mark.parametrize("failing", [COLUMNS_SQL, JOB_SQL, COUNT_SQL, "SELECT NPROC()"])
 def test_failing_reads_name_what_was_read(failing):
     db = ScriptedDatabase()
     for sql, answer in [(COLUMNS_SQL, TABLE_COLUMNS), (JOB_SQL, empty()),
-                        ('SELECT 1 FROM "DATA"."CHURN" LIMIT 1', rows((1,))), ("SELECT NPROC()", rows((1,)))]:
+                        (COUNT_SQL, rows((1_000_000,))), ("SELECT NPROC()", rows((1,)))]:
         if sql == failing:
             db.expect(sql, QueryError("42500", "insufficient privileges"))
             break
@@ -371,3 +372,18 @@ def test_lua_and_python_accept_the_same_objectives_and_aws_knows_all_of_them():
     enum = botocore.session.get_session().get_service_model("sagemaker").shape_for("AutoMLMetricEnum").enum
     assert {m for metrics in lua_lists.values() for m in metrics} <= set(enum)
     assert "LogLoss" not in enum
+
+
+@pytest.mark.parametrize(("table_rows", "nproc", "expected_files"), [
+    (3, 1, 1), (9_999, 4, 1), (20_000, 1, 2), (35_000, 4, 3), (1_000_000, 4, 16),
+])
+def test_small_tables_are_exported_into_fewer_files_so_that_no_part_is_empty(table_rows, nproc, expected_files):
+    """EXPORT spreads the rows over all FILE clauses; 3 rows in NPROC() x 4 files would leave header-only parts."""
+    db = ScriptedDatabase().expect(COLUMNS_SQL, TABLE_COLUMNS).expect(JOB_SQL, empty())
+    db.expect(COUNT_SQL, rows((Decimal(table_rows),))).expect("SELECT NPROC()", rows((nproc,)))
+    seen = []
+    db.expect(lambda sql: seen.append(sql.count(" FILE '")), RowCount(table_rows))
+    db.expect(lambda sql: None, QueryError("42500", "stop here"))
+    with pytest.raises(QueryError):
+        run_entry(SCRIPT, [options()], db)
+    assert seen == [expected_files]

@@ -27,17 +27,29 @@ local function check_new_job(job_name)
     end
 end
 
-local function check_not_empty(options)
+-- Rows per export file below which fewer files are written: EXPORT spreads the rows over all FILE clauses, so
+-- NPROC() x files_per_node files for a small table would leave parts holding nothing but the header line, and
+-- it is not documented that Autopilot accepts such parts.
+local MIN_ROWS_PER_FILE = 10000
+
+local function row_count(options)
     local qualified = identifiers.qualified(options.schema, options.table)
-    local result = database.run("SELECT 1 FROM " .. qualified .. " LIMIT 1", nil, {
+    local result = database.run("SELECT COUNT(*) FROM " .. qualified, nil, {
         code = "E-SME-18",
         message = "Reading " .. qualified .. " failed",
         mitigations = { "Make sure you have the SELECT privilege on the table or view." },
     })
-    if #result == 0 then
+    local count = values.to_integer(result[1][1]) or 0
+    if count == 0 then
         errors.raise_error("E-SME-13", qualified .. " has no rows to train on.",
             { "Fill the table or choose another one." })
     end
+    return count
+end
+
+-- As many files as the cluster writes in parallel, but never so many that a part could stay empty.
+local function file_count(rows, parallel_files)
+    return math.max(1, math.min(parallel_files, rows // MIN_ROWS_PER_FILE))
 end
 
 local function node_count()
@@ -149,9 +161,9 @@ function M.train(json_str)
     local options = train_options.parse(json_str)
     local columns = table_columns.training_columns(table_columns.read(options.schema, options.table), options)
     check_new_job(options.job_name)
-    check_not_empty(options)
+    local rows = row_count(options)
     local prefix = s3_locations.prefix(options.output_path, options.job_name, s3_locations.run_id(exa.meta))
-    local files = s3_locations.export_files(prefix, node_count() * options.files_per_node)
+    local files = s3_locations.export_files(prefix, file_count(rows, node_count() * options.files_per_node))
     local input_uri = s3_locations.input_uri(options.bucket, prefix)
     local output_uri = s3_locations.output_uri(options.bucket, prefix)
     local exported_rows = export_training_data(options, columns, files)
