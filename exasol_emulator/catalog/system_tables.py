@@ -13,6 +13,7 @@ from typing import Callable
 
 import duckdb
 
+from exasol_emulator.catalog.parameters import NLS_DEFAULTS
 from exasol_emulator.catalog.relations import relations, user_schemas
 from exasol_emulator.catalog.store import CatalogStore
 from exasol_emulator.catalog.types import BOOLEAN, ExaType, TIMESTAMP, decimal, varchar
@@ -136,7 +137,7 @@ def _all_connections_table(context: SystemContext) -> SystemTable:
 
 def _parameters_table(context: SystemContext) -> SystemTable:
     columns = [("PARAMETER_NAME", NAME), ("SESSION_VALUE", TEXT), ("SYSTEM_VALUE", TEXT)]
-    system = context.store.parameters()
+    system = {**NLS_DEFAULTS, **context.store.parameters()}
     names = sorted(set(system) | set(context.session_parameters))
     rows = [(n, context.session_parameters.get(n, system.get(n)), system.get(n)) for n in names]
     return SystemTable(columns, rows)

@@ -2,12 +2,13 @@
 
 The core parses the statement and calls::
 
-    export_csv(columns, rows, connection, files, options, aws_endpoint_url) -> rows written
+    export_csv(columns, rows, connection, files, options, aws_endpoint_url, style) -> rows written
     import_csv(connection, files, options, column_types, aws_endpoint_url) -> typed rows
 
 ``columns`` are (name, COLUMN_TYPE) pairs, ``column_types`` COLUMN_TYPE strings, ``connection`` an
 ``S3Connection(address, user, password)`` straight from the CONNECTION object, ``options`` a ``CsvOptions``,
-``aws_endpoint_url`` the emulator's S3 endpoint override (None = real AWS). Values are the UDF-interface types
+``aws_endpoint_url`` the emulator's S3 endpoint override (None = real AWS). ``style`` a ``ValueStyle`` with
+the session's NLS_NUMERIC_CHARACTERS / NLS_DATE_FORMAT / NLS_TIMESTAMP_FORMAT. Values are the UDF-interface types
 (int, Decimal, float, bool, str, date, datetime, None). Every failure is a ``CsvTransferError`` carrying an
 Exasol-like ``sql_code`` and ``text``.
 """
@@ -16,5 +17,7 @@ from exasol_emulator.s3_csv.connection import S3Connection
 from exasol_emulator.s3_csv.errors import CsvTransferError
 from exasol_emulator.s3_csv.options import CsvOptions, Delimit
 from exasol_emulator.s3_csv.transfer import export_csv, import_csv
+from exasol_emulator.s3_csv.value_format import ValueStyle, parse_datetime_format
 
-__all__ = ["CsvOptions", "CsvTransferError", "Delimit", "S3Connection", "export_csv", "import_csv"]
+__all__ = ["CsvOptions", "CsvTransferError", "Delimit", "S3Connection", "ValueStyle", "export_csv", "import_csv",
+           "parse_datetime_format"]

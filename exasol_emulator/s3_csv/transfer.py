@@ -29,7 +29,7 @@ from exasol_emulator.s3_csv.csv_text import CsvSyntaxError, parse_records, rende
 from exasol_emulator.s3_csv.errors import SYNTAX_SQL_CODE, CsvTransferError
 from exasol_emulator.s3_csv.options import CsvOptions
 from exasol_emulator.s3_csv.sql_types import ColumnType, parse_column_type
-from exasol_emulator.s3_csv.value_format import format_value
+from exasol_emulator.s3_csv.value_format import DEFAULT_STYLE, ValueStyle, format_value
 from exasol_emulator.s3_csv.value_parse import BadValue, parse_value
 
 DEFAULT_OPTIONS = CsvOptions()  # frozen, so one shared instance is safe
@@ -56,15 +56,18 @@ def export_csv(
     files: Sequence[str],
     options: CsvOptions = DEFAULT_OPTIONS,
     aws_endpoint_url: str | None = None,
+    style: ValueStyle = DEFAULT_STYLE,
 ) -> int:
-    """Write ``rows`` of ``columns`` ((name, COLUMN_TYPE) pairs) as CSV objects; returns the rows written."""
+    """Write ``rows`` of ``columns`` ((name, COLUMN_TYPE) pairs) as CSV objects; returns the rows written.
+
+    ``style`` holds the session's NLS settings, which Exasol's EXPORT applies to numbers and dates."""
     _check_files(files)
     types = [parse_column_type(sql_type) for _, sql_type in columns]
     location, credentials, client = _open(connection, aws_endpoint_url)
     all_rows = list(rows)
     header = render_record([name for name, _ in columns], options) if options.with_column_names else ""
     for file_name, chunk in zip(files, _split_contiguously(all_rows, len(files))):
-        text = header + "".join(render_record(_format_row(row, types, file_name), options) for row in chunk)
+        text = header + "".join(render_record(_format_row(row, types, file_name, style), options) for row in chunk)
         data = compress_for(file_name, _encode(text, options, location.url(file_name)))
         try:
             client.put_object(Bucket=location.bucket, Key=location.key(file_name), Body=data)
@@ -117,10 +120,11 @@ def _split_contiguously(rows: list, parts: int) -> list[list]:
     return chunks
 
 
-def _format_row(row: Sequence[object], types: Sequence[ColumnType], file_name: str) -> list[str | None]:
+def _format_row(row: Sequence[object], types: Sequence[ColumnType], file_name: str,
+                style: ValueStyle) -> list[str | None]:
     if len(row) != len(types):
         raise CsvTransferError(f"row with {len(row)} values for {len(types)} columns while exporting '{file_name}'")
-    return [None if value is None else format_value(value, column) for value, column in zip(row, types)]
+    return [None if value is None else format_value(value, column, style) for value, column in zip(row, types)]
 
 
 def _encode(text: str, options: CsvOptions, url: str) -> bytes:

@@ -44,6 +44,7 @@ def run_file_transfer(session: Session, statement: FileTransfer) -> Result:
                 [(name, t.column_type()) for name, t in source.columns],
                 [tuple(udf_value(v, t) for v, (_, t) in zip(row, source.columns)) for row in source.rows],
                 connection, statement.files, options, endpoint,
+                s3_csv.ValueStyle.from_parameters(session.parameters),
             )
             return RowCountResult(written)
         schema, table, columns = _import_target(session, statement)

@@ -27,13 +27,25 @@ ADMIN_GRANTEES = ("SYS", "PUBLIC")
 # Parameters that only change formatting or tuning are accepted with their default value only: silently
 # accepting another value would pretend the emulator formats like Exasol would with it.
 _FIXED_PARAMETERS = {
-    "NLS_DATE_FORMAT": "YYYY-MM-DD", "NLS_TIMESTAMP_FORMAT": "YYYY-MM-DD HH24:MI:SS.FF6",
-    "NLS_NUMERIC_CHARACTERS": ".,", "NLS_DATE_LANGUAGE": "ENG", "TIME_ZONE": "UTC",
+    "NLS_DATE_LANGUAGE": "ENG", "TIME_ZONE": "UTC",
     "TIME_ZONE_BEHAVIOR": "INVALID SHIFT AMBIGUOUS ST", "NLS_FIRST_DAY_OF_WEEK": "7",
     "DEFAULT_LIKE_ESCAPE_CHARACTER": "\\",
 }
 _FREE_PARAMETERS = ("SCRIPT_LANGUAGES", "QUERY_TIMEOUT", "PROFILE", "QUERY_CACHE", "SNAPSHOT_MODE", "IDLE_TIMEOUT",
                     "SQL_PREPROCESSOR_SCRIPT")
+
+
+def _check_export_format(name: str, value: str) -> None:
+    from exasol_emulator import s3_csv
+
+    if name == "NLS_NUMERIC_CHARACTERS":
+        if value not in (".,", ",."):
+            raise unsupported_construct("NLS_NUMERIC_CHARACTERS other than '.,' or ',.'")
+        return
+    try:
+        s3_csv.parse_datetime_format(value)
+    except ValueError as error:
+        raise unsupported_construct(f"{name} with {error}") from None
 
 
 class ExasolStatements:
@@ -149,6 +161,9 @@ class ExasolStatements:
         if name in _FIXED_PARAMETERS:
             if value.upper() != _FIXED_PARAMETERS[name].upper():
                 raise unsupported_construct(f"{name} other than '{_FIXED_PARAMETERS[name]}'")
+        elif name in ("NLS_DATE_FORMAT", "NLS_TIMESTAMP_FORMAT", "NLS_NUMERIC_CHARACTERS"):
+            # Honoured by EXPORT, the only place the emulator formats with them (see the README).
+            _check_export_format(name, value)
         elif name not in _FREE_PARAMETERS:
             raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"unknown parameter {name}")
         if name == "SQL_PREPROCESSOR_SCRIPT" and value:

@@ -29,6 +29,16 @@ TABLE_COLUMNS = rows(
     ("CHURN", "BOOLEAN"),
 )
 COUNT_SQL = 'SELECT COUNT(*) FROM "DATA"."CHURN"'
+NLS_SQL = (
+    "SELECT PARAMETER_NAME, SESSION_VALUE FROM SYS.EXA_PARAMETERS WHERE PARAMETER_NAME IN ('NLS_DATE_FORMAT',"
+    " 'NLS_NUMERIC_CHARACTERS', 'NLS_TIMESTAMP_FORMAT') ORDER BY PARAMETER_NAME"
+)
+FIXED_NLS = {"NLS_DATE_FORMAT": "YYYY-MM-DD", "NLS_NUMERIC_CHARACTERS": ".,",
+             "NLS_TIMESTAMP_FORMAT": "YYYY-MM-DD HH24:MI:SS.FF6"}
+
+
+def nls_rows(**changes) -> ResultSet:
+    return rows(*sorted({**FIXED_NLS, **changes}.items()))
 FILES = [f"{RUN}/training-data/part-{i}.csv.gz" for i in range(1, 5)]
 EXPORT_SQL = (
     'EXPORT (SELECT "STATE", "ACCOUNT_LENGTH", "Day Mins", "CHURN" FROM "DATA"."CHURN") INTO CSV AT "AWS_CONN" '
@@ -67,6 +77,7 @@ def until_export(db: ScriptedDatabase, columns: ResultSet = TABLE_COLUMNS) -> Sc
         .expect(JOB_SQL, empty())
         .expect(COUNT_SQL, rows((Decimal(1_000_000),)))
         .expect("SELECT NPROC()", rows((1,)))
+        .expect(NLS_SQL, nls_rows())
     )
 
 
@@ -166,7 +177,7 @@ def test_names_with_quotes_semicolons_dashes_and_unicode_are_quoted_not_injected
     )
     db.expect(JOB_SQL, empty())
     db.expect('SELECT COUNT(*) FROM "s;--"."Tä""b; DROP--x"', rows((1_000_000,)))
-    db.expect("SELECT NPROC()", rows((Decimal(1),)))
+    db.expect("SELECT NPROC()", rows((Decimal(1),))).expect(NLS_SQL, nls_rows())
     db.expect(
         'EXPORT (SELECT "a\'b", "Zïel" FROM "s;--"."Tä""b; DROP--x") INTO CSV AT "c""onn" '
         + " ".join(f"FILE '{f}'" for f in FILES) + " WITH COLUMN NAMES", RowCount(1),
@@ -266,7 +277,7 @@ def test_missing_table_or_columns(columns, opts, code, fragment):
 
 def test_feature_subset_exports_features_and_target_in_table_order():
     db = ScriptedDatabase().expect(COLUMNS_SQL, TABLE_COLUMNS).expect(JOB_SQL, empty())
-    db.expect(COUNT_SQL, rows((1_000_000,))).expect("SELECT NPROC()", rows((2,)))
+    db.expect(COUNT_SQL, rows((1_000_000,))).expect("SELECT NPROC()", rows((2,))).expect(NLS_SQL, nls_rows())
 
     def check_export(sql: str) -> None:
         assert sql.startswith('EXPORT (SELECT "ACCOUNT_LENGTH", "CHURN" FROM "DATA"."CHURN") INTO CSV AT "AWS_CONN" ')
@@ -381,9 +392,32 @@ def test_small_tables_are_exported_into_fewer_files_so_that_no_part_is_empty(tab
     """EXPORT spreads the rows over all FILE clauses; 3 rows in NPROC() x 4 files would leave header-only parts."""
     db = ScriptedDatabase().expect(COLUMNS_SQL, TABLE_COLUMNS).expect(JOB_SQL, empty())
     db.expect(COUNT_SQL, rows((Decimal(table_rows),))).expect("SELECT NPROC()", rows((nproc,)))
+    db.expect(NLS_SQL, nls_rows())
     seen = []
     db.expect(lambda sql: seen.append(sql.count(" FILE '")), RowCount(table_rows))
     db.expect(lambda sql: None, QueryError("42500", "stop here"))
     with pytest.raises(QueryError):
         run_entry(SCRIPT, [options()], db)
     assert seen == [expected_files]
+
+
+@pytest.mark.parametrize("export_fails", [False, True])
+def test_the_export_runs_with_fixed_formats_and_the_sessions_nls_settings_come_back(export_fails):
+    """A session with NLS_NUMERIC_CHARACTERS ',.' would export 0.7 as "0,7" (the emulator does so too)."""
+    db = until_export(ScriptedDatabase())
+    db._script[-1] = (NLS_SQL, nls_rows(NLS_NUMERIC_CHARACTERS=",.", NLS_DATE_FORMAT="DD.MM.YYYY"))
+    db.expect("ALTER SESSION SET NLS_DATE_FORMAT = 'YYYY-MM-DD'", RowCount(0))
+    db.expect("ALTER SESSION SET NLS_NUMERIC_CHARACTERS = '.,'", RowCount(0))
+    db.expect(EXPORT_SQL, QueryError("42636", "ETL-5105: access denied") if export_fails else RowCount(5))
+    db.expect("ALTER SESSION SET NLS_DATE_FORMAT = 'DD.MM.YYYY'", RowCount(0))
+    db.expect("ALTER SESSION SET NLS_NUMERIC_CHARACTERS = ',.'", RowCount(0))
+    if export_fails:
+        with pytest.raises(QueryError) as excinfo:
+            run_entry(SCRIPT, [options()], db)
+        assert sme_error(excinfo).startswith("E-SME-15: ")
+        db.assert_done()
+        return
+    db.expect(lambda sql: None, QueryError("42500", "stop after the export"))
+    with pytest.raises(QueryError):
+        run_entry(SCRIPT, [options()], db)
+    db.assert_done()

@@ -99,6 +99,19 @@ def test_export_of_a_query_writes_its_column_names_and_order(db, bucket: Bucket)
     )
 
 
+def test_export_formats_numbers_and_dates_with_the_sessions_nls_settings(db, bucket: Bucket) -> None:
+    """Without column FORMATs, EXPORT writes dates in NLS_DATE_FORMAT / NLS_TIMESTAMP_FORMAT (Exasol docs, "Format
+    Models") and numbers with NLS_NUMERIC_CHARACTERS' decimal character (inferred)."""
+    create_all_types_table(db)
+    open_connection(db, bucket)
+    db.execute("ALTER SESSION SET NLS_NUMERIC_CHARACTERS = ',.'")
+    db.execute("ALTER SESSION SET NLS_DATE_FORMAT = 'DD.MM.YYYY'")
+    db.execute("ALTER SESSION SET NLS_TIMESTAMP_FORMAT = 'DD.MM.YYYY HH24:MI:SS.FF3'")
+    db.execute("EXPORT (SELECT amount, score, born, seen FROM all_types WHERE id = 1) INTO CSV AT S3_OUT"
+               " FILE 'nls/one.csv'")
+    assert bucket.read("nls/one.csv").decode() == '"0,7","0,1",29.02.2024,"01.01.2019 12:00:00.900"\n'
+
+
 def test_import_round_trip_restores_every_value_and_type(db, bucket: Bucket) -> None:
     create_all_types_table(db)
     create_all_types_table(db, "RESTORED", filled=False)
