@@ -421,3 +421,26 @@ def test_the_export_runs_with_fixed_formats_and_the_sessions_nls_settings_come_b
     with pytest.raises(QueryError):
         run_entry(SCRIPT, [options()], db)
     db.assert_done()
+
+
+def test_failing_to_set_the_export_formats_exports_nothing():
+    db = until_export(ScriptedDatabase())
+    db._script[-1] = (NLS_SQL, nls_rows(NLS_NUMERIC_CHARACTERS=",."))
+    db.expect("ALTER SESSION SET NLS_NUMERIC_CHARACTERS = '.,'", QueryError("42500", "no privilege"))
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(SCRIPT, [options()], db)
+    assert sme_error(excinfo).startswith("E-SME-56: Setting NLS_NUMERIC_CHARACTERS for the training export failed")
+    db.assert_done()
+
+
+def test_failing_to_restore_the_sessions_format_says_so():
+    db = until_export(ScriptedDatabase())
+    db._script[-1] = (NLS_SQL, nls_rows(NLS_NUMERIC_CHARACTERS=",."))
+    db.expect("ALTER SESSION SET NLS_NUMERIC_CHARACTERS = '.,'", RowCount(0))
+    db.expect(EXPORT_SQL, RowCount(5))
+    db.expect("ALTER SESSION SET NLS_NUMERIC_CHARACTERS = ',.'", QueryError("42500", "no privilege"))
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(SCRIPT, [options()], db)
+    text = sme_error(excinfo)
+    assert text.startswith("E-SME-57: Restoring the session's NLS_NUMERIC_CHARACTERS after the training export failed")
+    assert "Mitigation: Run ALTER SESSION SET NLS_NUMERIC_CHARACTERS = ',.'." in text
