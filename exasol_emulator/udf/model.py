@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Literal
 
+from exasol_emulator.release import DEFAULT_VERSION
+
 
 @dataclass(frozen=True)
 class UdfColumn:
@@ -65,7 +67,7 @@ class UdfSession:
     script_languages: str
     connections: Callable[[str], UdfConnection | None]
     scripts: Callable[[str], str | None]
-    database_version: str = "8.34.0"
+    database_version: str = DEFAULT_VERSION
     database_name: str = "EXAEMU"
     node_count: int = 1
 
