@@ -52,6 +52,7 @@ def test_up_prints_the_stack_serves_it_and_stops_on_a_signal(tmp_path, stop_sign
         assert stat.S_IMODE(os.stat(stack_file).st_mode) == 0o600
         with pyexasol.connect(dsn=stack["dsn"], user=stack["db_user"], password=stack["db_password"]) as db:
             assert db.execute("SELECT 1 FROM DUAL").fetchval() == 1
+            assert db.login_info["releaseVersion"] == "7.1.0", "the default is the oldest supported Exasol"
         s3 = boto3.client("s3", endpoint_url=stack["aws_endpoint_url"], region_name=stack["aws_region"],
                           aws_access_key_id=stack["aws_access_key_id"],
                           aws_secret_access_key=stack["aws_secret_access_key"])
@@ -75,3 +76,10 @@ def test_a_running_stack_refuses_a_second_start(tmp_path):
     with LocalStack(tmp_path) as stack:
         with pytest.raises(RuntimeError, match="already running"):
             stack.start()
+
+
+def test_up_offers_only_the_emulated_exasol_versions(tmp_path):
+    finished = subprocess.run([sys.executable, "-m", "sme_local", "up", "--dir", str(tmp_path), "--exasol-version",
+                               "8.0"], capture_output=True, text=True, timeout=STOP_TIMEOUT_SECONDS)
+    assert finished.returncode == 2
+    assert "'8.0' is not one of '7.1.0', '8.34.0'" in finished.stderr
