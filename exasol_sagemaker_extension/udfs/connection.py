@@ -18,6 +18,11 @@ from exasol_sagemaker_extension.errors import SmeError
 _PRIVILEGE_MARKER = "privilege"
 
 
+def is_privilege_error(error: Exception) -> bool:
+    """True when ``exa.get_connection`` failed because the user may not use the connection (not: it is missing)."""
+    return _PRIVILEGE_MARKER in str(error).lower()
+
+
 def session_from_exa(
     exa: Any,
     connection_name: str,
@@ -41,7 +46,7 @@ def _get_connection(exa: Any, connection_name: str) -> Any:
     try:
         return exa.get_connection(connection_name)
     except Exception as error:  # the UDF runtimes raise different types; the text tells the cause
-        if _PRIVILEGE_MARKER in str(error).lower():
+        if is_privilege_error(error):
             raise SmeError(
                 "E-SME-201",
                 f"The current user may not use the connection {connection_name!r} in this UDF.",

@@ -34,11 +34,11 @@ from exasol_sagemaker_extension.autopilot.inference_response import (
 )
 from exasol_sagemaker_extension.autopilot.prediction import PredictionClient, PredictionSettings, runtime_client
 from exasol_sagemaker_extension.autopilot.prediction_types import cast_predictions
-from exasol_sagemaker_extension.autopilot.sql_type import TIMESTAMP, SqlType, parse_sql_type
+from exasol_sagemaker_extension.autopilot.sql_type import DOUBLE, TIMESTAMP, SqlType, parse_sql_type
 from exasol_sagemaker_extension.errors import SmeError
 from exasol_sagemaker_extension.udfs.connection import session_from_exa
+from exasol_sagemaker_extension.udfs.model_connection import read_model_connection
 
-_PRIVILEGE_MARKER = "privilege"
 # Rows read per get_dataframe call = requests in flight × rows per request × this, so the thread pool stays
 # busy for several rounds per chunk while memory stays bounded.
 _ROUNDS_PER_CHUNK = 4
@@ -55,13 +55,14 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class PredictionConfig:
-    """The JSON the deployment baked into the script."""
+    """The JSON the deployment baked into the script (or, for the old extension's UDFs, their declaration)."""
 
     endpoint_name: str
     model_connection_name: str
     problem_type: str
     features: tuple[ColumnSpec, ...]
     target: ColumnSpec
+    probability_sql_type: str = "DOUBLE"  # the old extension's UDFs declared PROBABILITY DECIMAL(18,4)
 
     @classmethod
     def from_json(cls, text: str) -> PredictionConfig:
@@ -105,10 +106,11 @@ class _Layout:
 class PredictionUdf:
     """Adapter between Exasol's ``exa``/``ctx`` and the autopilot prediction client."""
 
-    def __init__(self, exa: Any, config_json: str) -> None:
+    def __init__(self, exa: Any, config: str | PredictionConfig) -> None:
         self._exa = exa
-        self._config = PredictionConfig.from_json(config_json)
+        self._config = config if isinstance(config, PredictionConfig) else PredictionConfig.from_json(config)
         self._target_type = parse_sql_type(self._config.target.sql_type)
+        self._probability_type = parse_sql_type(self._config.probability_sql_type)
         self._client: PredictionClient | None = None
         self._chunk_rows = 0
 
@@ -122,7 +124,7 @@ class PredictionUdf:
             f"{_quote(feature.name)} {sql}" for feature, sql in zip(self._config.features, layout.feature_type_texts)
         ]
         if self._config.problem_type in (BINARY_CLASSIFICATION, MULTICLASS_CLASSIFICATION):
-            columns.append('"PROBABILITY" DOUBLE')
+            columns.append(f'"PROBABILITY" {self._config.probability_sql_type}')
         if self._config.problem_type == MULTICLASS_CLASSIFICATION:
             columns.append('"PROBABILITIES" VARCHAR(2000000) UTF8')
         columns.append(f'"PREDICTIONS" {self._config.target.sql_type}')
@@ -151,11 +153,17 @@ class PredictionUdf:
         output = [to_emit_values(frame.iloc[:, i], sql_type) for i, sql_type in enumerate(layout.key_types)]
         output += [to_emit_values(column.values, column.sql_type) for column in features]
         if predictions.probability is not None:
-            output.append(predictions.probability)
+            output.append(self._probabilities_as_declared(predictions.probability, first_row_number))
         if predictions.probabilities is not None:
             output.append(predictions.probabilities)
         output.append(cast_predictions(predictions.labels, self._target_type, first_row_number))
         _emit(ctx, output, layout.timestamp_columns)
+
+    def _probabilities_as_declared(self, probability: list[float], first_row_number: int) -> list[Any]:
+        """DOUBLE as answered; another declared type (DECIMAL(18,4)) rounded as Exasol rounds on assignment."""
+        if self._probability_type.kind == DOUBLE:
+            return probability
+        return cast_predictions([repr(p) for p in probability], self._probability_type, first_row_number)
 
     @cached_property
     def _layout(self) -> _Layout:
@@ -193,20 +201,20 @@ class PredictionUdf:
     def _prediction_client(self) -> PredictionClient:
         """Built on the first group and reused for the VM's later groups (a boto3 client costs ~50 ms)."""
         if self._client is None:
-            model = self._model_connection()
+            model = read_model_connection(self._exa, self._config.model_connection_name, self._config.endpoint_name)
             settings = PredictionSettings(
-                max_rows_per_request=_setting(model, "max_rows_per_request", PredictionSettings.max_rows_per_request),
+                max_rows_per_request=_setting(model.max_rows_per_request, PredictionSettings.max_rows_per_request),
                 max_requests_in_flight=_setting(
-                    model, "max_requests_in_flight", PredictionSettings.max_requests_in_flight
+                    model.max_requests_in_flight, PredictionSettings.max_requests_in_flight
                 ),
-                serverless=bool(model.get("serverless")),
+                serverless=model.serverless,
             )
             session = session_from_exa(
                 self._exa,
-                str(model.get("aws_credentials_connection_name") or ""),
-                model.get("aws_region"),
-                model.get("aws_assume_role_arn"),
-                model.get("aws_assume_role_external_id"),
+                model.credentials_connection_name,
+                model.region,
+                model.assume_role_arn,
+                model.assume_role_external_id,
             )
             self._client = PredictionClient(
                 runtime_client(session, settings), self._config.endpoint_name, self._config.problem_type, settings
@@ -216,43 +224,8 @@ class PredictionUdf:
             )
         return self._client
 
-    def _model_connection(self) -> dict[str, Any]:
-        name = self._config.model_connection_name
-        try:
-            address = self._exa.get_connection(name).address
-        except Exception as error:  # the UDF runtimes raise different types; the text tells the cause
-            detail = "may not be used by the current user" if _PRIVILEGE_MARKER in str(error).lower() else (
-                "does not exist"
-            )
-            raise SmeError(
-                "E-SME-241",
-                f"The model connection {name!r} of endpoint {self._config.endpoint_name!r} {detail}.",
-                [
-                    f"GRANT ACCESS ON CONNECTION {name} TO <user or role>; if it exists.",
-                    "Otherwise redeploy the endpoint with SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT.",
-                ],
-            ) from None
-        try:
-            model = json.loads(address)
-            if not isinstance(model, dict):
-                raise ValueError("not a JSON object")
-        except ValueError as error:
-            raise SmeError(
-                "E-SME-241",
-                f"The model connection {name!r} does not hold the endpoint's JSON settings ({error}).",
-                ["Redeploy the endpoint with SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT to rewrite the connection."],
-            ) from None
-        if str(model.get("status", "")).lower() == "deleted":
-            raise SmeError(
-                "E-SME-242",
-                f"The endpoint {self._config.endpoint_name!r} was deleted, so this UDF cannot predict any more.",
-                ["Redeploy the model with SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT (the same endpoint name works)."],
-            )
-        return model
 
-
-def _setting(model: dict[str, Any], key: str, default: int) -> Any:
-    value = model.get(key)
+def _setting(value: Any, default: int) -> Any:
     return default if value is None else value
 
 

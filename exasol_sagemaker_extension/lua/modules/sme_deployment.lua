@@ -3,7 +3,6 @@
 -- so no endpoint is created that cannot get its UDF. After the endpoint exists, every failure, whatever raised it,
 -- ends in E-SME-36 naming what exists and how to remove it, because an endpoint costs money until it is deleted.
 
-local cjson = require("cjson")
 local errors = require("sme_errors")
 local database = require("sme_database")
 local identifiers = require("sme_identifiers")
@@ -15,6 +14,7 @@ local control_plane = require("sme_control_plane")
 local model_connection = require("sme_model_connection")
 local prediction_udf = require("sme_prediction_udf")
 local values = require("sme_values")
+local column_lists = require("sme_column_lists")
 
 local M = {}
 
@@ -34,18 +34,11 @@ local function known_job(job_name)
     return job
 end
 
-local function decode_list(text)
-    local ok, list = pcall(cjson.decode, text or "")
-    if ok and type(list) == "table" then
-        return list
-    end
-    return nil
-end
-
 -- Features (COLUMN_NAMES minus the target and the sample weight, in training order) and the target, each
 -- { name, sql_type }. Autopilot trains on the weight but does not use it as a feature, so endpoints never see it.
+-- Rows of the old extension hold both lists ';'-joined; sme_column_lists reads either form.
 local function model_columns(job)
-    local names, types = decode_list(job.column_names), decode_list(job.column_types)
+    local names, types = column_lists.decode(job.column_names), column_lists.decode(job.column_types)
     local target = job.target_attribute_name
     local features, target_column = {}, nil
     if names and types and #names == #types and target then

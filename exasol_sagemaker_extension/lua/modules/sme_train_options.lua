@@ -181,6 +181,19 @@ local function check_choice(given, key, choices)
     end
 end
 
+-- The old extension took the objective as the JSON text of AWS's AutoMLJobObjective, "{\"MetricName\":\"F1\"}";
+-- its metric name is then checked like a plain one (anything else stays as given and is refused by name).
+local function metric_name(objective)
+    if objective == nil or not objective:match("^%s*{") then
+        return objective
+    end
+    local ok, decoded = pcall(cjson.decode, objective)
+    if ok and type(decoded) == "table" and type(decoded.MetricName) == "string" then
+        return decoded.MetricName
+    end
+    return objective
+end
+
 local function check_objective(given)
     local all, seen = {}, {}
     for _, problem_type in ipairs(PROBLEM_TYPES) do
@@ -300,6 +313,7 @@ function M.parse(json_str)
     aws_names.check_job_name(given.job_name)
     check_choice(given, "problem_type", PROBLEM_TYPES)
     check_choice(given, "mode", MODES)
+    given.objective = metric_name(given.objective)
     check_objective(given)
     local fraction = given.validation_fraction
     if fraction and (fraction <= 0 or fraction >= 1) then

@@ -2,7 +2,6 @@
 -- start the AutoML job through the training UDF, then remember the job in the metadata table. The metadata row
 -- is written only after SageMaker accepted the job, so a failed attempt leaves no row behind.
 
-local json = require("sme_json")
 local errors = require("sme_errors")
 local database = require("sme_database")
 local identifiers = require("sme_identifiers")
@@ -14,6 +13,7 @@ local export = require("sme_export")
 local session_formats = require("sme_session_formats")
 local control_plane = require("sme_control_plane")
 local values = require("sme_values")
+local column_lists = require("sme_column_lists")
 
 local M = {}
 
@@ -110,16 +110,12 @@ local function start_job(options, input_uri, output_uri)
     return control_plane.decode_answer("SME_AUTOPILOT_TRAINING_UDF", result[1][1], { "job_name", "job_arn" })
 end
 
-local function column_lists(columns)
-    local names, types = json.array({}), json.array({})
+local function remember_job(options, columns, job_arn, input_uri, output_uri)
+    local names, types = {}, {}
     for i, column in ipairs(columns) do
         names[i], types[i] = column.name, column.type
     end
-    return json.encode(names), json.encode(types)
-end
-
-local function remember_job(options, columns, job_arn, input_uri, output_uri)
-    local column_names, column_types = column_lists(columns)
+    local column_names, column_types = column_lists.encode(names), column_lists.encode(types)
     jobs_metadata.insert({
         job_name = options.job_name,
         aws_credentials_connection_name = options.connection,

@@ -1,0 +1,54 @@
+"""The metadata statements of an installation, run on the emulator over a schema the old extension (0.11.x)
+created: its table DDL and a row as it wrote them (reconstructed from prior-art.md §1b). Every old value stays."""
+
+from __future__ import annotations
+
+import os
+
+import pyexasol
+import pytest
+
+from exasol_emulator.api import Emulator
+from exasol_sagemaker_extension.deployment.installation import metadata_statements
+from exasol_sagemaker_extension.deployment.metadata_ddl import JOBS_TABLE
+
+os.environ["EXASOL_TELEMETRY_DISABLE"] = "1"
+SCHEMA = "OLD_SME"
+OLD_DDL = f'''CREATE TABLE "{SCHEMA}"."SME_METADATA_AUTOPILOT_JOBS" (
+    datetime TIMESTAMP NOT NULL, job_name VARCHAR(32) PRIMARY KEY,
+    aws_credentials_connection_name VARCHAR(200) NOT NULL, iam_sagemaker_role VARCHAR(200) NOT NULL,
+    s3_bucket_uri VARCHAR(200) NOT NULL, s3_output_path VARCHAR(100) NOT NULL,
+    target_attribute_name VARCHAR(100) NOT NULL, problem_type VARCHAR(100), objective VARCHAR(100),
+    max_runtime_for_automl_job_in_seconds INT, max_candidates INT, max_runtime_per_training_job_in_seconds INT,
+    session_id DECIMAL(20,0) NOT NULL, script_user VARCHAR(100) NOT NULL,
+    column_names VARCHAR(2000000) NOT NULL, column_types VARCHAR(2000000) NOT NULL)'''
+OLD_ROW = ("2024-05-06 07:08:09.000000", "oldjob1", "AWS_CONN", "arn:aws:iam::123456789012:role/SageMaker",
+           "s3://my-bucket", "sme/old", "CHURN", "BinaryClassification", '{"MetricName":"F1"}', 3600, 5, 600,
+           1796282830913000, "SYS", "STATE;DAY_MINS;CHURN", "VARCHAR(2) UTF8;DECIMAL(6,1);BOOLEAN")
+
+
+@pytest.fixture
+def connection(tmp_path):
+    with Emulator(tmp_path, port=0, bucketfs_port=None) as emulator:
+        with pyexasol.connect(dsn=emulator.dsn, user="sys", password="exasol") as connection:
+            yield connection
+
+
+def test_installing_over_the_old_schema_keeps_the_old_row_and_adds_the_new_columns(connection):
+    connection.execute(f'CREATE SCHEMA "{SCHEMA}"')
+    connection.execute(OLD_DDL)
+    connection.ext.insert_multi((SCHEMA, "SME_METADATA_AUTOPILOT_JOBS"), [OLD_ROW])
+    before = connection.execute(f'SELECT * FROM "{SCHEMA}"."SME_METADATA_AUTOPILOT_JOBS"').fetchall()
+
+    for _ in range(2):  # a second run over the upgraded schema changes nothing either
+        for statement in metadata_statements(SCHEMA):
+            connection.execute(statement.sql)
+
+    after = connection.execute(f'SELECT * FROM "{SCHEMA}"."SME_METADATA_AUTOPILOT_JOBS"').fetchall()
+    assert len(after) == 1 and after[0][:16] == before[0]
+    assert after[0][16:] == (None,) * (len(JOBS_TABLE.columns) - 16)
+    columns = connection.execute(f"""SELECT COLUMN_NAME FROM SYS.EXA_ALL_COLUMNS WHERE COLUMN_SCHEMA = '{SCHEMA}'
+        AND COLUMN_TABLE = 'SME_METADATA_AUTOPILOT_JOBS' ORDER BY COLUMN_ORDINAL_POSITION""").fetchall()
+    assert [c[0] for c in columns] == [name for name, _ in JOBS_TABLE.columns]
+    view = connection.execute(f'SELECT JOB_NAME, OBJECTIVE, JOB_STATUS FROM "{SCHEMA}"."SME_AUTOPILOT_JOBS"').fetchall()
+    assert view == [("oldjob1", '{"MetricName":"F1"}', None)]
