@@ -201,6 +201,10 @@ class ExasolStatements:
             self.session.rollback()
         return RowCountResult(0)
 
+    def _FlushStatistics(self, statement: r.FlushStatistics) -> Result:
+        """Nothing to flush: the emulator keeps no EXA_STATISTICS tables (see README, Deviations)."""
+        return RowCountResult(0)
+
     # -- helpers -------------------------------------------------------------------------------------------
     def _schema_of(self, name: r.QualifiedName) -> str:
         schema = name.schema or self.session.current_schema
