@@ -274,7 +274,8 @@ class ClientConnection:
             "currentSchema": session.current_schema or "", "dateFormat": "YYYY-MM-DD", "dateLanguage": "ENG",
             "datetimeFormat": "YYYY-MM-DD HH24:MI:SS.FF6", "defaultLikeEscapeCharacter": "\\",
             "feedbackInterval": 1, "numericCharacters": ".,", "openTransaction": session.in_transaction,
-            "queryTimeout": session.query_timeout, "snapshotTransactionsEnabled": False,
+            "queryTimeout": session.query_timeout,
+            "snapshotTransactionsEnabled": session.parameters.get("SNAPSHOT_MODE") == "SYSTEM TABLES",
             "timestampUtcEnabled": False, "timezone": "UTC", "timeZoneBehavior": "INVALID SHIFT AMBIGUOUS ST",
         }
 
@@ -289,7 +290,9 @@ class ClientConnection:
                 session.current_schema = str(value) or None
             elif name == "queryTimeout":
                 session.query_timeout = int(value)
-            elif name in ("snapshotTransactionsEnabled", "feedbackInterval", "resultSetMaxRows"):
+            elif name == "snapshotTransactionsEnabled":
+                session.parameters["SNAPSHOT_MODE"] = "SYSTEM TABLES" if value else "OFF"
+            elif name in ("feedbackInterval", "resultSetMaxRows"):
                 if name == "resultSetMaxRows" and value:
                     raise SqlError("0A000", "E-EMU-2: attribute resultSetMaxRows is not supported by the Exasol "
                                             "emulator. Mitigation: use LIMIT in the query")

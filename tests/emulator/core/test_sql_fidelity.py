@@ -96,3 +96,14 @@ def test_engine_errors_without_exasol_text_name_the_statement(session, sql):
     text = failure(session, sql).text
     assert text.startswith("E-EMU-20: ") and f" {sql.split()[0]} statement" in text
     assert not text.split("(", 1)[0].count("Error:")
+
+
+def test_snapshot_mode_takes_only_exasol_values(session):
+    assert rows(session, "SELECT session_value FROM EXA_PARAMETERS WHERE parameter_name = 'SNAPSHOT_MODE'") == [
+        ("SYSTEM TABLES",)]
+    session.execute("ALTER SESSION SET SNAPSHOT_MODE = 'off'")
+    assert rows(session, "SELECT session_value FROM EXA_PARAMETERS WHERE parameter_name = 'SNAPSHOT_MODE'") == [
+        ("OFF",)]
+    error = failure(session, "ALTER SESSION SET SNAPSHOT_MODE = 'bogus'")
+    assert error.sql_code == "22000" and "'SYSTEM TABLES'" in error.text
+    session.execute("ALTER SESSION SET SNAPSHOT_MODE = 'SYSTEM TABLES'")
