@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     stack = StackDescription.from_json_file(options.stack)
     environment = {
         **os.environ,
-        "EXAHOST": stack.dsn, "EXAUID": stack.db_user, "EXAPWD": stack.db_password,
+        "EXAHOST": _host_and_port(stack.dsn), "EXAUID": stack.db_user, "EXAPWD": stack.db_password,
         "EXASOL_TELEMETRY_DISABLE": "1",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
     }
@@ -44,6 +44,13 @@ def main(argv: list[str] | None = None) -> int:
                "exasol_emulator.conformance.pyexasol_data_loader", "-q", "-rfE", "-p", "no:cacheprovider",
                *options.pytest_args]
     return subprocess.run(command, cwd=options.pyexasol, env=environment, check=False).returncode
+
+
+def _host_and_port(dsn: str) -> str:
+    """``host/fingerprint:port`` → ``host:port``: the suite adds fingerprints itself where it tests them, and
+    connects with certificate checks off (its NO_CERT parametrisation) everywhere else."""
+    host_part, _, port = dsn.rpartition(":")
+    return f"{host_part.split('/', 1)[0]}:{port}"
 
 
 if __name__ == "__main__":

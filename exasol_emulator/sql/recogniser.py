@@ -100,7 +100,8 @@ class Transaction:
 
 @dataclass
 class FlushStatistics:
-    """``FLUSH STATISTICS``: Exasol writes its collected statistics to EXA_STATISTICS now."""
+    """``FLUSH STATISTICS [TASKS]``: Exasol writes its collected statistics to EXA_STATISTICS now (pyexasol's
+    suite sends the TASKS form to real Exasol)."""
 
 
 @dataclass
@@ -468,6 +469,7 @@ def _transaction(cursor: _Cursor) -> Transaction:
 def _flush(cursor: _Cursor) -> FlushStatistics:
     cursor.expect("FLUSH")
     cursor.expect("STATISTICS")
+    cursor.accept("TASKS")
     cursor.end()
     return FlushStatistics()
 

@@ -66,6 +66,7 @@ def test_values_tables(session, sql, expected):
 
 def test_flush_statistics_is_a_statement(session):
     assert session.execute("FLUSH STATISTICS").count == 0
+    assert session.execute("FLUSH STATISTICS TASKS").count == 0
     assert "STATISTICS" in failure(session, "FLUSH TABLES").text
 
 
