@@ -233,8 +233,10 @@ class ClientConnection:
         sql, parameter_types = self._prepared[handle]
         columns = request.get("data") or []
         if len(columns) != len(parameter_types):
-            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT,
-                           f"prepared statement expects {len(parameter_types)} parameters, got {len(columns)}")
+            # Exasol's wording (spelling included), as pyexasol's prepared_statement_test pins it
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, "the number of column metadata objects is not the same as "
+                                                     f"the number of data colums (expected {len(parameter_types)}, "
+                                                     f"got {len(columns)})")
         row_count = len(columns[0]) if columns else (0 if parameter_types else 1)
         if any(len(column) != row_count for column in columns):
             raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, "prepared statement parameter columns differ in length")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pyexasol
+import pytest
+
 
 def test_year_one_is_zero_padded(db):
     row = db.execute("SELECT DATE '0001-01-01', TIMESTAMP '0001-01-01 00:00:00'").fetchone()
@@ -26,3 +29,12 @@ def test_snapshot_transactions_login_attribute_sets_snapshot_mode(connect):
     query = "SELECT session_value FROM EXA_PARAMETERS WHERE parameter_name = 'SNAPSHOT_MODE'"
     assert connect(snapshot_transactions=True).execute(query).fetchval() == "SYSTEM TABLES"
     assert connect(snapshot_transactions=False).execute(query).fetchval() == "OFF"
+
+
+
+def test_wrong_parameter_count_uses_exasol_text(db):
+    db.execute("CREATE TABLE p (id INT, name VARCHAR(10))")
+    prepared = db.create_prepared_statement("DELETE FROM p WHERE id = ? AND name = ?")
+    with pytest.raises(pyexasol.ExaRequestError,
+                       match="the number of column metadata objects is not the same as the number of data colums"):
+        prepared.execute_prepared([(1,)])
