@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_SCRIPT_LANGUAGES = "R=builtin_r JAVA=builtin_java PYTHON3=builtin_python3"
+# System parameters a fresh database reports; SNAPSHOT_MODE's default is 'SYSTEM TABLES' since Exasol 7.1
+# (changelog 10248, see exasol_emulator/README.md).
+DEFAULT_PARAMETERS = {"SCRIPT_LANGUAGES": DEFAULT_SCRIPT_LANGUAGES, "SNAPSHOT_MODE": "SYSTEM TABLES"}
 
 
 @dataclass
@@ -75,7 +78,7 @@ class CatalogState:
     comments: dict[str, str] = field(default_factory=dict)
     scripts: dict[str, dict[str, Script]] = field(default_factory=dict)
     connections: dict[str, Connection] = field(default_factory=dict)
-    parameters: dict[str, str] = field(default_factory=lambda: {"SCRIPT_LANGUAGES": DEFAULT_SCRIPT_LANGUAGES})
+    parameters: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PARAMETERS))
     next_object_id: int = 1000
 
 
@@ -237,8 +240,9 @@ class CatalogStore:
             return self._state.parameters.get(name)
 
     def parameters(self) -> dict[str, str]:
+        """System values; defaults added later than a stored catalog still appear for it."""
         with self._lock:
-            return dict(self._state.parameters)
+            return {**DEFAULT_PARAMETERS, **self._state.parameters}
 
     def set_parameter(self, name: str, value: str) -> None:
         with self._lock:

@@ -11,7 +11,7 @@ mapped to DuckDB storage here, in one place:
   CHAR(n) [UTF8|ASCII]            VARCHAR               not blank-padded
   BOOLEAN                         BOOLEAN
   DATE                            DATE
-  TIMESTAMP[(p)]                  TIMESTAMP             microseconds stored, reported with 6 digits
+  TIMESTAMP[(p)]                  TIMESTAMP             microseconds stored; wire: 6 digits, cut to p
   TIMESTAMP WITH LOCAL TIME ZONE  TIMESTAMP             session time zone is always UTC
   HASHTYPE(n BYTE)                VARCHAR               lower-case hex text
 """
@@ -65,7 +65,6 @@ class ExaType:
             return {
                 "type": self.name,
                 "withLocalTimeZone": self.name != "TIMESTAMP",
-                "fraction": self.precision,
                 "size": 16,
             }
         if self.name == "HASHTYPE":

@@ -232,8 +232,10 @@ class ClientConnection:
         sql, parameter_types = self._prepared[handle]
         columns = request.get("data") or []
         if len(columns) != len(parameter_types):
-            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT,
-                           f"prepared statement expects {len(parameter_types)} parameters, got {len(columns)}")
+            # Exasol's wording (spelling included), as pyexasol's prepared_statement_test pins it
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, "the number of column metadata objects is not the same as "
+                                                     f"the number of data colums (expected {len(parameter_types)}, "
+                                                     f"got {len(columns)})")
         row_count = len(columns[0]) if columns else (0 if parameter_types else 1)
         if any(len(column) != row_count for column in columns):
             raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, "prepared statement parameter columns differ in length")
@@ -273,7 +275,8 @@ class ClientConnection:
             "currentSchema": session.current_schema or "", "dateFormat": "YYYY-MM-DD", "dateLanguage": "ENG",
             "datetimeFormat": "YYYY-MM-DD HH24:MI:SS.FF6", "defaultLikeEscapeCharacter": "\\",
             "feedbackInterval": 1, "numericCharacters": ".,", "openTransaction": session.in_transaction,
-            "queryTimeout": session.query_timeout, "snapshotTransactionsEnabled": False,
+            "queryTimeout": session.query_timeout,
+            "snapshotTransactionsEnabled": session.parameters.get("SNAPSHOT_MODE") == "SYSTEM TABLES",
             "timestampUtcEnabled": False, "timezone": "UTC", "timeZoneBehavior": "INVALID SHIFT AMBIGUOUS ST",
         }
 
@@ -288,7 +291,9 @@ class ClientConnection:
                 session.current_schema = str(value) or None
             elif name == "queryTimeout":
                 session.query_timeout = int(value)
-            elif name in ("snapshotTransactionsEnabled", "feedbackInterval", "resultSetMaxRows"):
+            elif name == "snapshotTransactionsEnabled":
+                session.parameters["SNAPSHOT_MODE"] = "SYSTEM TABLES" if value else "OFF"
+            elif name in ("feedbackInterval", "resultSetMaxRows"):
                 if name == "resultSetMaxRows" and value:
                     raise SqlError("0A000", "E-EMU-2: attribute resultSetMaxRows is not supported by the Exasol "
                                             "emulator. Mitigation: use LIMIT in the query")

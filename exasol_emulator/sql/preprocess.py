@@ -3,6 +3,8 @@
 - ``VALUES BETWEEN a AND b [WITH STEP n]`` becomes ``GENERATE_SERIES(a, b, n)`` (same rows, DuckDB's function).
 - A call-site ``f(args) EMITS (col type, …)`` becomes ``f(args, __EMITS__('col type, …'))``; the UDF layer
   removes the marker argument again and uses it as the output declaration.
+- Exasol ``VALUES`` tables (``FROM VALUES 1, 2``, ``VALUES ((1, 2), (3, 4))``) become ``(VALUES (…), …)``
+  (``values_table``).
 - ``VARCHAR(n) UTF8`` / ``CHAR(n) ASCII`` / ``CHARACTER SET …`` lose the character-set word (the emulator
   stores all text as UTF-8; ASCII columns are reported as UTF8).
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from exasol_emulator.sql.errors import syntax_error
 from exasol_emulator.sql.lexer import END, NUMBER, SYMBOL, Token, tokenize
+from exasol_emulator.sql.values_table import rewrite_values_table, starts_values_table
 
 EMITS_MARKER = "__EMITS__"
 
@@ -23,6 +26,9 @@ def preprocess(sql: str) -> str:
         token = tokens[index]
         if token.is_word("VALUES") and tokens[index + 1].is_word("BETWEEN"):
             index = _values_between(sql, tokens, index, edits)
+            continue
+        if starts_values_table(tokens, index):
+            index = rewrite_values_table(sql, tokens, index, edits)
             continue
         if token.is_word("EMITS") and index > 0 and tokens[index - 1].is_symbol(")") and tokens[index + 1].is_symbol("("):
             index = _call_site_emits(sql, tokens, index, edits)

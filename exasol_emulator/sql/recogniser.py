@@ -99,6 +99,12 @@ class Transaction:
 
 
 @dataclass
+class FlushStatistics:
+    """``FLUSH STATISTICS [TASKS]``: Exasol writes its collected statistics to EXA_STATISTICS now (pyexasol's
+    suite sends the TASKS form to real Exasol)."""
+
+
+@dataclass
 class CommentOn:
     kind: str
     path: tuple[str, ...]
@@ -123,7 +129,7 @@ class FileTransfer:
 
 Statement = (
     CreateScript | ExecuteScript | DropScript | CreateConnection | DropConnection | Grant | SetParameter
-    | OpenSchema | CreateSchema | DropSchema | Transaction | CommentOn | FileTransfer
+    | OpenSchema | CreateSchema | DropSchema | Transaction | CommentOn | FileTransfer | FlushStatistics
 )
 
 
@@ -218,7 +224,7 @@ def recognise(sql: str) -> Statement | None:
     if keyword == "CREATE":
         return _create(sql, cursor)
     if keyword in ("EXECUTE", "DROP", "ALTER", "GRANT", "REVOKE", "OPEN", "CLOSE", "COMMIT", "ROLLBACK",
-                   "COMMENT", "EXPORT", "IMPORT"):
+                   "COMMENT", "EXPORT", "IMPORT", "FLUSH"):
         cursor = _Cursor(sql, tokenize(sql))
         return _HANDLERS[keyword](cursor)
     return None
@@ -460,6 +466,14 @@ def _transaction(cursor: _Cursor) -> Transaction:
     return Transaction(action)
 
 
+def _flush(cursor: _Cursor) -> FlushStatistics:
+    cursor.expect("FLUSH")
+    cursor.expect("STATISTICS")
+    cursor.accept("TASKS")
+    cursor.end()
+    return FlushStatistics()
+
+
 def _comment(cursor: _Cursor) -> CommentOn:
     cursor.expect("COMMENT")
     cursor.expect("ON")
@@ -559,7 +573,7 @@ def _transfer_options(cursor: _Cursor) -> dict[str, str | bool]:
 _HANDLERS = {
     "EXECUTE": _execute, "DROP": _drop, "ALTER": _alter, "GRANT": _grant, "REVOKE": _grant, "OPEN": _open,
     "CLOSE": _close, "COMMIT": _transaction, "ROLLBACK": _transaction, "COMMENT": _comment,
-    "EXPORT": _file_transfer, "IMPORT": _file_transfer,
+    "EXPORT": _file_transfer, "IMPORT": _file_transfer, "FLUSH": _flush,
 }
 
 __all__ = ["recognise", "Statement", "QualifiedName", "QUOTED", "WORD"]

@@ -42,8 +42,20 @@ def decimal_text(value: decimal.Decimal | int) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _timestamp_text(value: datetime.datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+def _timestamp_encoder(precision: int) -> Callable[[Any], Any]:
+    """Exasol's wire text: year zero-padded to four digits (``0001-01-01 …``; strftime would give ``1-01-01``
+    on Linux), always six fraction digits, the digits beyond the column's precision zero (TIMESTAMP(3) keeps
+    milliseconds)."""
+    unit = 10 ** (6 - max(0, min(precision, 6)))
+
+    def encode(value: datetime.datetime | None) -> str | None:
+        if value is None:
+            return None
+        micros = value.microsecond // unit * unit
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}:" \
+               f"{value.second:02d}.{micros:06d}"
+
+    return encode
 
 
 def _identity(value: Any) -> Any:
@@ -57,9 +69,9 @@ def wire_encoder(exa_type: ExaType) -> Callable[[Any], Any]:
             return lambda v: None if v is None else int(v)
         return lambda v: None if v is None else decimal_text(v)
     if exa_type.name == "DATE":
-        return lambda v: None if v is None else v.isoformat()
+        return lambda v: None if v is None else f"{v.year:04d}-{v.month:02d}-{v.day:02d}"
     if exa_type.name.startswith("TIMESTAMP"):
-        return lambda v: None if v is None else _timestamp_text(v)
+        return _timestamp_encoder(exa_type.precision)
     if exa_type.name == "DOUBLE":
         return lambda v: None if v is None else float(v)
     return _identity

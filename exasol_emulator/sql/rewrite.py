@@ -33,9 +33,22 @@ class SessionValues:
     now: datetime.datetime
 
 
+# Exasol clauses sqlglot parses but DuckDB cannot run as Exasol means them (CONNECT BY has no DuckDB
+# equivalent; generating it anyway loops or answers wrongly), refused before anything runs.
+UNSUPPORTED_CLAUSES: tuple[tuple[type[exp.Expression], str], ...] = (
+    (exp.Connect, "CONNECT BY (hierarchical query)"),
+    (exp.Prior, "PRIOR (hierarchical query)"),
+    (exp.MatchRecognize, "MATCH_RECOGNIZE"),
+)
+
+
 def reject_unsupported(tree: exp.Expression) -> None:
-    """sqlglot falls back to ``exp.Command`` (raw text) for statements it cannot parse: never run those."""
+    """sqlglot falls back to ``exp.Command`` (raw text) for statements it cannot parse: never run those;
+    clauses in UNSUPPORTED_CLAUSES are refused with E-EMU-2 naming them."""
     for node in tree.walk():
+        for clause, name in UNSUPPORTED_CLAUSES:
+            if isinstance(node, clause):
+                raise unsupported_construct(name)
         if isinstance(node, exp.Command):
             raise unsupported_statement(str(node.this).upper())
         if isinstance(node, (exp.Pragma, exp.Use, exp.Set)) and node is tree:

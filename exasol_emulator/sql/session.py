@@ -28,7 +28,7 @@ from exasol_emulator.sql.bulk_insert import inserts_one_parameter_row, insert_co
 from exasol_emulator.sql.column_lineage import result_column_types
 from exasol_emulator.sql.duck_errors import translate_duckdb_error
 from exasol_emulator.sql.errors import SqlError, syntax_error, unsupported_construct, unsupported_statement
-from exasol_emulator.sql.lexer import quote_identifier, tokenize
+from exasol_emulator.sql.lexer import WORD, quote_identifier, tokenize
 from exasol_emulator.sql.preprocess import preprocess
 from exasol_emulator.sql.recogniser import recognise
 from exasol_emulator.sql.results import QueryResult, Result, RowCountResult
@@ -61,6 +61,7 @@ class Session:
         # deployer relies on it: after ALTER SYSTEM it reads SESSION_VALUE and expects the old aliases.
         self.parameters: dict[str, str] = database.store.parameters()
         self.statement_id = 0
+        self.statement_kind = "SQL"  # first keyword of the running statement, named in E-EMU-20
         self._in_transaction = False
         self._timed_out = False
         self._depth = 0
@@ -82,6 +83,7 @@ class Session:
 
     def _execute_statement(self, sql: str) -> Result:
         self.statement_id += 1
+        self.statement_kind = _statement_kind(sql)
         statement = recognise(sql)
         if statement is not None and self.statements.is_transaction_control(statement):
             return self.statements.run(statement)
@@ -92,7 +94,7 @@ class Session:
                 return self.statements.run(statement)
             return self._execute_sql(sql)
         except duckdb.Error as error:
-            raise translate_duckdb_error(error, timed_out=self._timed_out) from None
+            raise translate_duckdb_error(error, self._timed_out, self.statement_kind) from None
         finally:
             if timer is not None:
                 timer.cancel()
@@ -144,7 +146,7 @@ class Session:
             try:
                 relation = self.cursor.sql(duck_sql)
             except duckdb.Error as error:
-                raise translate_duckdb_error(error) from None
+                raise translate_duckdb_error(error, statement=self.statement_kind) from None
             return self._result_columns(relation, tree), 0
 
     def execute_many(self, sql: str, columns: list[list], row_count: int) -> Result:
@@ -156,6 +158,7 @@ class Session:
             return self.execute(sql)
         with self._lock:
             self.statement_id += 1
+            self.statement_kind = _statement_kind(sql)
             self._begin_if_needed()
             tree, declared = self._translate(sql)
             rows = [list(row) for row in zip(*columns)] if columns else [[] for _ in range(row_count)]
@@ -170,7 +173,7 @@ class Session:
                 if count is None:
                     count = self._execute_per_row(tree, rows)
             except duckdb.Error as error:
-                raise translate_duckdb_error(error) from None
+                raise translate_duckdb_error(error, statement=self.statement_kind) from None
             self._after_statement(tree, declared, sql)
             return RowCountResult(count)
 
@@ -275,7 +278,7 @@ class Session:
         try:
             return self._fetch(self.cursor.sql(self._generate(tree)), tree)
         except duckdb.Error as error:
-            raise translate_duckdb_error(error) from None
+            raise translate_duckdb_error(error, statement=self.statement_kind) from None
 
     def _fetch(self, relation: duckdb.DuckDBPyRelation | None, tree: exp.Expression) -> QueryResult:
         if relation is None:
@@ -402,6 +405,11 @@ class Session:
     def require_schema(self, schema: str) -> None:
         if not schema_exists(self.cursor, schema):
             raise SqlError("42000", f"schema {schema} not found")
+
+
+def _statement_kind(sql: str) -> str:
+    words = [token.upper for token in tokenize(sql)[:1] if token.kind == WORD]
+    return words[0] if words else "SQL"
 
 
 def rows_frame(columns: list[tuple[str, ExaType]], rows: list[tuple]) -> pandas.DataFrame:

@@ -13,7 +13,9 @@ from exasol_emulator.catalog.relations import relations, schema_exists
 from exasol_emulator.catalog.store import Connection, Script, utc_now_text
 from exasol_emulator.catalog.types import parse_exa_type
 from exasol_emulator.sql import recogniser as r
-from exasol_emulator.sql.errors import SYNTAX_OR_UNKNOWN_OBJECT, SqlError, object_not_found, unsupported_construct
+from exasol_emulator.sql.errors import (
+    DATA_EXCEPTION, SYNTAX_OR_UNKNOWN_OBJECT, SqlError, object_not_found, unsupported_construct,
+)
 from exasol_emulator.sql.file_transfer import run_file_transfer
 from exasol_emulator.sql.lexer import quote_identifier
 from exasol_emulator.sql.results import Result, RowCountResult
@@ -31,6 +33,8 @@ _FIXED_PARAMETERS = {
     "TIME_ZONE_BEHAVIOR": "INVALID SHIFT AMBIGUOUS ST", "NLS_FIRST_DAY_OF_WEEK": "7",
     "DEFAULT_LIKE_ESCAPE_CHARACTER": "\\",
 }
+# Parameters with a closed set of values (ALTER SESSION/SYSTEM docs; SNAPSHOT_MODE: changelog 10248)
+_ENUMERATED_PARAMETERS = {"SNAPSHOT_MODE": ("OFF", "SYSTEM TABLES")}
 _FREE_PARAMETERS = ("SCRIPT_LANGUAGES", "QUERY_TIMEOUT", "PROFILE", "QUERY_CACHE", "SNAPSHOT_MODE", "IDLE_TIMEOUT",
                     "SQL_PREPROCESSOR_SCRIPT")
 
@@ -166,6 +170,12 @@ class ExasolStatements:
             _check_export_format(name, value)
         elif name not in _FREE_PARAMETERS:
             raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"unknown parameter {name}")
+        allowed = _ENUMERATED_PARAMETERS.get(name)
+        if allowed is not None:
+            if value.upper() not in allowed:
+                raise SqlError(DATA_EXCEPTION, f"invalid value {value!r} for parameter {name}; allowed: "
+                                               + ", ".join(f"'{choice}'" for choice in allowed))
+            value = value.upper()
         if name == "SQL_PREPROCESSOR_SCRIPT" and value:
             raise unsupported_construct("SQL_PREPROCESSOR_SCRIPT")
         if name == "QUERY_TIMEOUT":
@@ -214,6 +224,10 @@ class ExasolStatements:
             self.session.commit()
         else:
             self.session.rollback()
+        return RowCountResult(0)
+
+    def _FlushStatistics(self, statement: r.FlushStatistics) -> Result:
+        """Nothing to flush: the emulator keeps no EXA_STATISTICS tables (see README, Deviations)."""
         return RowCountResult(0)
 
     # -- helpers -------------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ class UdfCalls:
     # -- public ----------------------------------------------------------------------------------------------
     def substitute(self, tree: exp.Expression) -> exp.Expression:
         self._known_types = {}
-        for select in reversed(list(tree.find_all(exp.Select))):
+        for select in _selects_inner_first(tree):
             calls = [(i, p) for i, p in enumerate(select.expressions) if self._resolve(_unalias(p)) is not None]
             if not calls:
                 continue
@@ -134,6 +134,9 @@ class UdfCalls:
         query = select.copy()
         for key in ("group", "having", "order", "limit", "offset", "distinct", "qualify"):
             query.set(key, None)
+        visible = _visible_ctes(select) + (list(query.args["with_"].expressions) if query.args.get("with_") else [])
+        if visible:
+            query.set("with_", exp.With(expressions=visible))
         items = []
         for position, argument in enumerate(arguments):
             expression = argument.copy()
@@ -153,7 +156,7 @@ class UdfCalls:
             columns = self.session._result_columns(relation, query)
             return columns, fetch_batch(relation, _kinds(columns))
         except duckdb.Error as error:
-            raise translate_duckdb_error(error) from None
+            raise translate_duckdb_error(error, statement=self.session.statement_kind) from None
 
     def _run(self, script: Script, input_columns: list[tuple[str, ExaType]], groups: list[ColumnBatch],
              emits: list[tuple[str, ExaType]] | None) -> tuple[list[tuple[str, ExaType]], list[ColumnBatch]]:
@@ -223,6 +226,44 @@ class UdfCalls:
             current_schema=self.session.current_schema, script_languages=languages,
             connections=connection, scripts=script_code, database_version=self.session.database.release.version,
         )
+
+
+def _selects_inner_first(tree: exp.Expression) -> list[exp.Select]:
+    """Every SELECT in post-order: children before parents, earlier CTEs before later ones.
+
+    A call's input is read with the CTEs it can see, so a CTE holding a UDF call must be substituted before a
+    later CTE that reads it is materialised."""
+    ordered: list[exp.Select] = []
+
+    def visit(node: exp.Expression) -> None:
+        for child in node.iter_expressions():
+            visit(child)
+        if isinstance(node, exp.Select):
+            ordered.append(node)
+
+    visit(tree)
+    return ordered
+
+
+def _visible_ctes(select: exp.Select) -> list[exp.CTE]:
+    """Copies of the CTEs of enclosing queries that ``select`` may read (inside a CTE: only the earlier ones).
+
+    The input query of a UDF call is run on its own, detached from the statement, so without these a call
+    over ``FROM src`` where ``src`` is a CTE would name a table that does not exist."""
+    visible: list[exp.CTE] = []
+    node: exp.Expression = select
+    while node.parent is not None:
+        parent = node.parent
+        if isinstance(parent, exp.With):
+            position = next(i for i, cte in enumerate(parent.expressions) if cte is node)
+            visible = [cte.copy() for cte in parent.expressions[:position]] + visible
+            node = parent.parent if parent.parent is not None else parent
+            continue
+        enclosing = parent.args.get("with_")
+        if isinstance(enclosing, exp.With) and enclosing is not node:
+            visible = [cte.copy() for cte in enclosing.expressions] + visible
+        node = parent
+    return visible
 
 
 def _unalias(node: exp.Expression) -> exp.Expression:

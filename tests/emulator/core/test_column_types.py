@@ -72,6 +72,6 @@ def test_result_data_types_follow_the_source_column(source):
     assert statement.columns() == {
         "P": {"type": "VARCHAR", "size": 8, "characterSet": "UTF8"},
         "C": {"type": "CHAR", "size": 3, "characterSet": "UTF8"},
-        "T": {"type": "TIMESTAMP", "withLocalTimeZone": False, "fraction": 3, "size": 16},
+        "T": {"type": "TIMESTAMP", "withLocalTimeZone": False, "size": 16},
     }
     assert source.meta.sql_columns("SELECT a.*, UPPER(p) AS u FROM a")["U"]["size"] == 2000000
