@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from exasol_emulator.catalog.store import CatalogStore
+from exasol_emulator.sql import sleep
 from exasol_emulator.sql.session import Session
 
 DUCKDB_FILE = "exasol.duckdb"
@@ -34,6 +35,7 @@ class Database:
         self._sessions: dict[int, Session] = {}
         self._lock = threading.Lock()
         self._session_ids = itertools.count(int(time.time() * 1000) * 1000)
+        sleep.register(self.duckdb, self._stop_event)
 
     def open_session(self) -> Session:
         with self._lock:
@@ -45,6 +47,10 @@ class Database:
         with self._lock:
             self._sessions.pop(session.id, None)
         session.close()
+
+    def _stop_event(self, session_id: int) -> threading.Event | None:
+        session = self._sessions.get(session_id)
+        return session.stop_requested if session is not None else None
 
     def udf_executor(self) -> Any:
         """The shared UDF executor; its worker processes see exactly one variable, AWS_ENDPOINT_URL."""

@@ -26,7 +26,7 @@ def translate_duckdb_error(error: duckdb.Error, timed_out: bool = False) -> SqlE
     if isinstance(error, duckdb.InterruptException):
         if timed_out:
             return SqlError(QUERY_TIMEOUT, "Query terminated because timeout has been reached.")
-        return SqlError(QUERY_ABORTED, "Query aborted because of user request.")
+        return SqlError(QUERY_ABORTED, "Client requested execution abort.")
     text = str(error).strip()
     for error_type, code in _CODES:
         if isinstance(error, error_type):
