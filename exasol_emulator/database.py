@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from exasol_emulator.catalog.store import CatalogStore
+from exasol_emulator.http_transport.tunnels import Tunnels
 from exasol_emulator.sql import sleep
 from exasol_emulator.sql.session import Session
 
@@ -33,6 +34,7 @@ class Database:
         self._udf_workers = udf_workers
         self._udf_executor: Any = None
         self._sessions: dict[int, Session] = {}
+        self.tunnels = Tunnels()  # pyexasol HTTP-transport tunnels waiting for their EXPORT/IMPORT
         self._lock = threading.Lock()
         self._session_ids = itertools.count(int(time.time() * 1000) * 1000)
         sleep.register(self.duckdb, self._stop_event)
@@ -72,4 +74,5 @@ class Database:
             session.close()
         if executor is not None:
             executor.close()
+        self.tunnels.close()
         self.duckdb.close()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 
 from exasol_emulator.sql.errors import (
-    CONSTRAINT_VIOLATION, DATA_EXCEPTION, NUMERIC_OUT_OF_RANGE, QUERY_ABORTED, QUERY_TIMEOUT,
-    SYNTAX_OR_UNKNOWN_OBJECT, TRANSACTION_CONFLICT, SqlError,
+    CONSTRAINT_VIOLATION, DATA_EXCEPTION, NUMERIC_OUT_OF_RANGE, SYNTAX_OR_UNKNOWN_OBJECT, TRANSACTION_CONFLICT,
+    SqlError, query_stopped,
 )
 
 _CODES: tuple[tuple[type[Exception], str], ...] = (
@@ -24,9 +24,7 @@ _CODES: tuple[tuple[type[Exception], str], ...] = (
 
 def translate_duckdb_error(error: duckdb.Error, timed_out: bool = False) -> SqlError:
     if isinstance(error, duckdb.InterruptException):
-        if timed_out:
-            return SqlError(QUERY_TIMEOUT, "Query terminated because timeout has been reached.")
-        return SqlError(QUERY_ABORTED, "Client requested execution abort.")
+        return query_stopped(timed_out)
     text = str(error).strip()
     for error_type, code in _CODES:
         if isinstance(error, error_type):

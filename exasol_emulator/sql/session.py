@@ -27,7 +27,9 @@ from exasol_emulator.sql import rewrite, sleep
 from exasol_emulator.sql.bulk_insert import inserts_one_parameter_row, insert_columns
 from exasol_emulator.sql.column_lineage import result_column_types
 from exasol_emulator.sql.duck_errors import translate_duckdb_error
-from exasol_emulator.sql.errors import SqlError, syntax_error, unsupported_construct, unsupported_statement
+from exasol_emulator.sql.errors import (
+    SqlError, query_stopped, syntax_error, unsupported_construct, unsupported_statement,
+)
 from exasol_emulator.sql.lexer import quote_identifier, tokenize
 from exasol_emulator.sql.preprocess import preprocess
 from exasol_emulator.sql.recogniser import recognise
@@ -95,8 +97,8 @@ class Session:
                 return self.statements.run(statement)
             return self._execute_sql(sql)
         except duckdb.Error as error:
-            if self.stop_requested.is_set():  # "$SLEEP" stopped: DuckDB reports it as the function's exception
-                error = duckdb.InterruptException(str(error))
+            if self.stop_requested.is_set():  # e.g. "$SLEEP" stopped: DuckDB reports the function's exception
+                raise self.stopped_error() from None
             raise translate_duckdb_error(error, timed_out=self._timed_out) from None
         finally:
             if timer is not None:
@@ -106,6 +108,10 @@ class Session:
         """abortQuery: stop the statement running in this session (it fails with R0003)."""
         self.stop_requested.set()
         self.cursor.interrupt()
+
+    def stopped_error(self) -> SqlError:
+        """The error of a statement that ``stop_requested`` ended: timeout or abort."""
+        return query_stopped(self._timed_out)
 
     def commit(self) -> None:
         if self._in_transaction:
