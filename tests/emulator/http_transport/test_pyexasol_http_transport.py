@@ -210,7 +210,7 @@ def test_abort_query_stops_a_blocked_transfer(filled):
     stalled = threading.Event()
 
     def stall(pipe, src, **kwargs):
-        pipe.write(b"1,a,1.0,,,,\n")
+        pipe.write(b"1,a,1.0,,,,\n" * 30_000)  # more than the pipe holds: returns once the IMPORT is reading
         stalled.set()
         time.sleep(2.5)
         raise RuntimeError("stop the client side too")
