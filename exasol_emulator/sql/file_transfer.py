@@ -241,7 +241,7 @@ def _import_target(session: Session, statement: FileTransfer):  # noqa: ANN202
         raise SqlError("42000", f"no schema specified or opened for {statement.table.name}")
     found = relations(session.cursor, session.database.store, schema, statement.table.name)
     if not found or found[0].kind != "TABLE":
-        raise object_not_found("table", f"{schema}.{statement.table.name}")
+        raise object_not_found("object", statement.table.name)  # Exasol names it as written
     by_name = {c.name: c.exa_type for c in found[0].columns}
     names = statement.columns or list(by_name)
     missing = [n for n in names if n not in by_name]

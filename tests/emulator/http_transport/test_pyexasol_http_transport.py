@@ -266,3 +266,9 @@ def test_sql_export_import_keeps_exact_values(filled):
     value, ts, dt = filled.execute("SELECT * FROM exact").fetchone()
     assert decimal.Decimal(value) == decimal.Decimal("12345678901234567890.0123456789")
     assert ts.startswith("2021-05-06 07:08:09.123") and dt.endswith("1-01-01")
+
+
+def test_import_into_an_unknown_table_names_it_as_exasol_does(filled):
+    with pytest.raises(ExaImportError) as raised:
+        filled.import_from_iterable([(1,)], "NOPE")
+    assert any("object NOPE not found" in getattr(e, "message", "") for e in raised.value.exceptions)
