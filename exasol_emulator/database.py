@@ -16,6 +16,8 @@ import duckdb
 
 from exasol_emulator.catalog.store import CatalogStore
 from exasol_emulator.release import ExasolRelease, release
+from exasol_emulator.http_transport.tunnels import Tunnels
+from exasol_emulator.sql import sleep
 from exasol_emulator.sql.session import Session
 
 DUCKDB_FILE = "exasol.duckdb"
@@ -34,8 +36,10 @@ class Database:
         self._udf_workers = udf_workers
         self._udf_executor: Any = None
         self._sessions: dict[int, Session] = {}
+        self.tunnels = Tunnels()  # pyexasol HTTP-transport tunnels waiting for their EXPORT/IMPORT
         self._lock = threading.Lock()
         self._session_ids = itertools.count(int(time.time() * 1000) * 1000)
+        sleep.register(self.duckdb, self._stop_event)
 
     def open_session(self) -> Session:
         with self._lock:
@@ -47,6 +51,10 @@ class Database:
         with self._lock:
             self._sessions.pop(session.id, None)
         session.close()
+
+    def _stop_event(self, session_id: int) -> threading.Event | None:
+        session = self._sessions.get(session_id)
+        return session.stop_requested if session is not None else None
 
     def udf_executor(self) -> Any:
         """The shared UDF executor; its worker processes see exactly one variable, AWS_ENDPOINT_URL."""
@@ -68,4 +76,5 @@ class Database:
             session.close()
         if executor is not None:
             executor.close()
+        self.tunnels.close()
         self.duckdb.close()

@@ -10,14 +10,17 @@ The core parses the statement and calls::
 ``aws_endpoint_url`` the emulator's S3 endpoint override (None = real AWS). ``style`` a ``ValueStyle`` with
 the session's NLS_NUMERIC_CHARACTERS / NLS_DATE_FORMAT / NLS_TIMESTAMP_FORMAT. Values are the UDF-interface types
 (int, Decimal, float, bool, str, date, datetime, None). Every failure is a ``CsvTransferError`` carrying an
-Exasol-like ``sql_code`` and ``text``.
+Exasol-like ``sql_code`` and ``text``. ``codec`` (``render_file``, ``parse_file``, ``split_contiguously``) is the
+file format alone, shared with pyexasol's HTTP transport (``exasol_emulator.http_transport``).
 """
 
+from exasol_emulator.s3_csv.codec import check_files, parse_file, render_file, split_contiguously
 from exasol_emulator.s3_csv.connection import S3Connection
 from exasol_emulator.s3_csv.errors import CsvTransferError
 from exasol_emulator.s3_csv.options import CsvOptions, Delimit
+from exasol_emulator.s3_csv.sql_types import parse_column_type
 from exasol_emulator.s3_csv.transfer import export_csv, import_csv
 from exasol_emulator.s3_csv.value_format import ValueStyle, parse_datetime_format
 
-__all__ = ["CsvOptions", "CsvTransferError", "Delimit", "S3Connection", "ValueStyle", "export_csv", "import_csv",
-           "parse_datetime_format"]
+__all__ = ["CsvOptions", "CsvTransferError", "Delimit", "S3Connection", "ValueStyle", "check_files", "export_csv",
+           "import_csv", "parse_column_type", "parse_datetime_format", "parse_file", "render_file", "split_contiguously"]

@@ -21,6 +21,8 @@ class Delimit(Enum):
     NEVER = "NEVER"  # never, even when the text then cannot be read back
 
 
+_TRIMS = {"": lambda text: text, "TRIM": lambda text: text.strip(" "), "LTRIM": lambda text: text.lstrip(" "),
+          "RTRIM": lambda text: text.rstrip(" ")}
 ROW_SEPARATORS = {"LF": "\n", "CRLF": "\r\n", "CR": "\r"}
 
 # Exasol encoding names (IMPORT/EXPORT ENCODING=…) -> Python codecs; spelled without '-' and '_'.
@@ -40,6 +42,8 @@ class CsvOptions:
     delimit            DELIMIT=AUTO|ALWAYS|NEVER — EXPORT only.
     with_column_names  WITH COLUMN NAMES — EXPORT only: a header record with the column names in every file.
     skip               SKIP=n — IMPORT only: records skipped at the start of every file (e.g. 1 for a header).
+    trim               TRIM|LTRIM|RTRIM — IMPORT only: spaces removed from both, the left or the right end of
+                       every field before it is converted ("" = keep them).
     """
 
     encoding: str = "UTF8"
@@ -50,6 +54,7 @@ class CsvOptions:
     delimit: Delimit = Delimit.AUTO
     with_column_names: bool = False
     skip: int = 0
+    trim: str = ""
 
     def __post_init__(self) -> None:
         self.python_encoding  # noqa: B018 (validates)
@@ -67,6 +72,8 @@ class CsvOptions:
                 f"breaks: {self.column_separator!r}, {self.column_delimiter!r}",
                 SYNTAX_SQL_CODE,
             )
+        if self.trim not in _TRIMS:
+            raise CsvTransferError(f"invalid trim option {self.trim!r}, use TRIM, LTRIM or RTRIM", SYNTAX_SQL_CODE)
         if self.skip < 0:
             raise CsvTransferError(f"SKIP must not be negative: {self.skip}", SYNTAX_SQL_CODE)
 
@@ -79,6 +86,9 @@ class CsvOptions:
                 NOT_SUPPORTED_SQL_CODE,
             )
         return codecs.lookup(codec).name
+
+    def trimmed(self, text: str) -> str:
+        return _TRIMS[self.trim](text)
 
     @property
     def row_separator_text(self) -> str:

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Sequence
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from exasol_emulator.s3_csv.compression import compress_for, decompress_for
+from exasol_emulator.s3_csv.codec import check_files, parse_file, render_file, split_contiguously
 from exasol_emulator.s3_csv.connection import (
     S3Connection,
     S3Credentials,
@@ -25,12 +25,10 @@ from exasol_emulator.s3_csv.connection import (
     parse_credentials,
     s3_client,
 )
-from exasol_emulator.s3_csv.csv_text import CsvSyntaxError, parse_records, render_record
-from exasol_emulator.s3_csv.errors import SYNTAX_SQL_CODE, CsvTransferError
+from exasol_emulator.s3_csv.errors import CsvTransferError
 from exasol_emulator.s3_csv.options import CsvOptions
-from exasol_emulator.s3_csv.sql_types import ColumnType, parse_column_type
-from exasol_emulator.s3_csv.value_format import DEFAULT_STYLE, ValueStyle, format_value
-from exasol_emulator.s3_csv.value_parse import BadValue, parse_value
+from exasol_emulator.s3_csv.sql_types import parse_column_type
+from exasol_emulator.s3_csv.value_format import DEFAULT_STYLE, ValueStyle
 
 DEFAULT_OPTIONS = CsvOptions()  # frozen, so one shared instance is safe
 
@@ -61,14 +59,13 @@ def export_csv(
     """Write ``rows`` of ``columns`` ((name, COLUMN_TYPE) pairs) as CSV objects; returns the rows written.
 
     ``style`` holds the session's NLS settings, which Exasol's EXPORT applies to numbers and dates."""
-    _check_files(files)
+    check_files(files)
     types = [parse_column_type(sql_type) for _, sql_type in columns]
+    names = [name for name, _ in columns]
     location, credentials, client = _open(connection, aws_endpoint_url)
     all_rows = list(rows)
-    header = render_record([name for name, _ in columns], options) if options.with_column_names else ""
-    for file_name, chunk in zip(files, _split_contiguously(all_rows, len(files))):
-        text = header + "".join(render_record(_format_row(row, types, file_name, style), options) for row in chunk)
-        data = compress_for(file_name, _encode(text, options, location.url(file_name)))
+    for file_name, chunk in zip(files, split_contiguously(all_rows, len(files))):
+        data = render_file(names, chunk, types, options, file_name, location.url(file_name), style)
         try:
             client.put_object(Bucket=location.bucket, Key=location.key(file_name), Body=data)
         except (ClientError, BotoCoreError) as error:
@@ -82,9 +79,11 @@ def import_csv(
     options: CsvOptions,
     column_types: Sequence[str],
     aws_endpoint_url: str | None = None,
+    csv_columns: Sequence[int] | None = None,
 ) -> list[tuple]:
-    """Read CSV objects into typed rows for columns of ``column_types`` (COLUMN_TYPE strings)."""
-    _check_files(files)
+    """Read CSV objects into typed rows for columns of ``column_types`` (COLUMN_TYPE strings), from the CSV
+    columns numbered ``csv_columns`` (1-based) or from all of them."""
+    check_files(files)
     types = [parse_column_type(sql_type) for sql_type in column_types]
     location, credentials, client = _open(connection, aws_endpoint_url)
     rows: list[tuple] = []
@@ -94,7 +93,7 @@ def import_csv(
             data = client.get_object(Bucket=location.bucket, Key=location.key(file_name))["Body"].read()
         except (ClientError, BotoCoreError) as error:
             raise _s3_failure("reading data from", url, error, credentials) from None
-        rows.extend(_parse_file(_decode(file_name, data, options, url), types, options, url))
+        rows.extend(parse_file(data, types, options, file_name, url, csv_columns))
     return rows
 
 
@@ -102,74 +101,6 @@ def _open(connection: S3Connection, aws_endpoint_url: str | None) -> tuple[S3Loc
     location = parse_address(connection.address)
     credentials = parse_credentials(connection.user, connection.password)
     return location, credentials, s3_client(location, credentials, aws_endpoint_url)
-
-
-def _check_files(files: Sequence[str]) -> None:
-    if not files or any(not name or not name.strip("/") for name in files):
-        raise CsvTransferError(f"EXPORT/IMPORT needs at least one non-empty FILE name, got {list(files)}",
-                               SYNTAX_SQL_CODE)
-
-
-def _split_contiguously(rows: list, parts: int) -> list[list]:
-    size, larger = divmod(len(rows), parts)
-    chunks, start = [], 0
-    for index in range(parts):
-        end = start + size + (1 if index < larger else 0)
-        chunks.append(rows[start:end])
-        start = end
-    return chunks
-
-
-def _format_row(row: Sequence[object], types: Sequence[ColumnType], file_name: str,
-                style: ValueStyle) -> list[str | None]:
-    if len(row) != len(types):
-        raise CsvTransferError(f"row with {len(row)} values for {len(types)} columns while exporting '{file_name}'")
-    return [None if value is None else format_value(value, column, style) for value, column in zip(row, types)]
-
-
-def _encode(text: str, options: CsvOptions, url: str) -> bytes:
-    try:
-        return text.encode(options.python_encoding)
-    except UnicodeEncodeError as error:
-        raise CsvTransferError(f"ETL-2101: character {error.object[error.start]!r} cannot be written in "
-                               f"ENCODING {options.encoding} [{url}]") from None
-
-
-def _decode(file_name: str, data: bytes, options: CsvOptions, url: str) -> str:
-    try:
-        return decompress_for(file_name, data).decode(options.python_encoding)
-    except ValueError as error:  # also UnicodeDecodeError
-        raise CsvTransferError(f"ETL-2102: cannot read [{url}]: {error}") from None
-
-
-def _parse_file(text: str, types: Sequence[ColumnType], options: CsvOptions, url: str) -> list[tuple]:
-    rows: list[tuple] = []
-    try:
-        for record, fields in parse_records(text, options):
-            if record <= options.skip or fields is None:
-                continue
-            if len(fields) != len(types):
-                raise CsvTransferError(f"ETL-2105: Error while parsing row={record} [CSV parser found "
-                                       f"{len(fields)} columns, expected {len(types)}] [{url}]")
-            rows.append(tuple(_typed(field, column, options, record, index, url)
-                              for index, (field, column) in enumerate(zip(fields, types), start=1)))
-    except CsvSyntaxError as error:
-        raise CsvTransferError(f"ETL-2105: Error while parsing row={error.record} [{error.reason}] [{url}]") from None
-    return rows
-
-
-def _typed(field: tuple[str, bool], column: ColumnType, options: CsvOptions, record: int, index: int,
-           url: str) -> object:
-    text, enclosed = field
-    if text == "" or (not enclosed and text == options.null):
-        return None
-    try:
-        return parse_value(text, column)
-    except BadValue as error:
-        code = "ETL-3003" if error.truncation else "ETL-3050"
-        shown = text if len(text) <= 200 else text[:200] + "…"
-        raise CsvTransferError(f"{code}: [Column={index} Row={record}] [Transformation of value='{shown}' "
-                               f"failed - {error.reason}] [{url}]") from None
 
 
 def _s3_failure(action: str, url: str, error: Exception, credentials: S3Credentials | None) -> CsvTransferError:

@@ -1,9 +1,8 @@
 """The TCP listener: TLS and plain WebSocket on one port, told apart by the first byte of the connection.
 
 A TLS ClientHello starts with 0x16 (handshake record); a plain WebSocket upgrade starts with ``G`` (GET).
-pyexasol's HTTP-transport tunnel starts with its magic packet (first byte 0x02); the emulator does not
-implement that transport: it answers the handshake only so that the following EXPORT/IMPORT statement fails
-with a clear E-EMU-3 error.
+pyexasol's HTTP-transport tunnel starts with its magic packet (first byte 0x02): that socket is handed to the
+database's tunnel registry (``exasol_emulator.http_transport.tunnels``), where an EXPORT/IMPORT finds it.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
-import struct
 import threading
 from dataclasses import dataclass
 
@@ -19,14 +17,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from exasol_emulator.database import Database
+from exasol_emulator.http_transport.tunnels import MAGIC as HTTP_TUNNEL_MAGIC
 from exasol_emulator.server.protocol import ClientConnection
 from exasol_emulator.server.websocket import HandshakeRejected, WebSocket, WebSocketClosed, accept_handshake
 
 LOG = logging.getLogger(__name__)
 TLS_RECORD_HANDSHAKE = 0x16
-HTTP_TUNNEL_MAGIC = struct.pack("iii", 0x02212102, 1, 1)
 HTTP_TUNNEL_FIRST_BYTE = HTTP_TUNNEL_MAGIC[0]
-TUNNEL_LINGER_SECONDS = 30.0
 HANDSHAKE_TIMEOUT_SECONDS = 10.0
 ACCEPT_POLL_SECONDS = 0.5
 
@@ -72,20 +69,6 @@ class Listener:
             except OSError:
                 pass
 
-    def _refuse_tunnel(self, client: socket.socket) -> None:
-        """Answer pyexasol's HTTP-transport handshake so that its EXPORT/IMPORT statement reaches the SQL layer,
-        which rejects it with E-EMU-3 (a plain reset would surface as an unexplained ConnectionResetError)."""
-        request = client.recv(len(HTTP_TUNNEL_MAGIC))
-        if request != HTTP_TUNNEL_MAGIC:
-            return
-        client.sendall(struct.pack("ii16s", 0, self.port, self._socket.getsockname()[0].encode()))
-        client.settimeout(TUNNEL_LINGER_SECONDS)
-        try:
-            while client.recv(4096):
-                pass
-        except OSError:
-            pass
-
     def _accept_loop(self) -> None:
         while not self._stopped.is_set():
             try:
@@ -101,6 +84,7 @@ class Listener:
         with self._lock:
             self._connections.add(client)
         connection = client
+        handed_over = False
         try:
             client.settimeout(HANDSHAKE_TIMEOUT_SECONDS)
             first = client.recv(1, socket.MSG_PEEK)
@@ -111,7 +95,9 @@ class Listener:
                 with self._lock:
                     self._connections.add(connection)
             elif first[0] == HTTP_TUNNEL_FIRST_BYTE:
-                self._refuse_tunnel(client)
+                if client.recv(len(HTTP_TUNNEL_MAGIC), socket.MSG_WAITALL) == HTTP_TUNNEL_MAGIC:
+                    self._database.tunnels.register(client)
+                    handed_over = True
                 return
             elif first[:1] != b"G":
                 LOG.warning("closing connection from %s: not a WebSocket request", address[0])
@@ -126,7 +112,8 @@ class Listener:
             with self._lock:
                 self._connections.discard(client)
                 self._connections.discard(connection)
-            try:
-                connection.close()
-            except OSError:
-                pass
+            if not handed_over:
+                try:
+                    connection.close()
+                except OSError:
+                    pass

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from exasol_emulator.catalog.types import ExaType
 from exasol_emulator.database import Database
 from exasol_emulator.server import metadata_commands
+from exasol_emulator.server.heartbeat import Heartbeat
 from exasol_emulator.server.results_wire import ResultSets, result_header
 from exasol_emulator.server.websocket import OP_BINARY, WebSocket, WebSocketClosed
 from exasol_emulator.sql.errors import AUTHENTICATION_FAILED, SYNTAX_OR_UNKNOWN_OBJECT, SqlError
@@ -31,6 +32,7 @@ LOG = logging.getLogger(__name__)
 MAX_PROTOCOL_VERSION = 3
 DATABASE_NAME = "EXAEMU"
 INTERNAL_ERROR = "F-EMU-1"
+DEFAULT_FEEDBACK_INTERVAL = 1  # seconds; Exasol's default for the feedbackInterval attribute
 STOP = object()
 
 
@@ -54,6 +56,8 @@ class ClientConnection:
         self._next_handle = 1
         self._requests: queue.Queue[Any] = queue.Queue()
         self._closing = False
+        self._feedback_interval = DEFAULT_FEEDBACK_INTERVAL
+        self._heartbeat = Heartbeat(self._ws.send_pong, lambda: self._feedback_interval)
 
     # -- lifecycle -------------------------------------------------------------------------------------------
     def serve(self) -> None:
@@ -64,6 +68,7 @@ class ClientConnection:
             return
         worker = threading.Thread(target=self._work, name=f"exasol-session-{self._session.id}", daemon=True)
         worker.start()
+        self._heartbeat.start()
         try:
             while not self._closing:
                 request = self._receive()
@@ -78,6 +83,7 @@ class ClientConnection:
         finally:
             self._requests.put(STOP)
             worker.join(timeout=30)
+            self._heartbeat.stop()
             self._results.close_all()
             self._database.close_session(self._session)
             self._ws.close()
@@ -87,7 +93,8 @@ class ClientConnection:
             request = self._requests.get()
             if request is STOP:
                 return
-            response = self._answer(request)
+            with self._heartbeat.busy():
+                response = self._answer(request)
             try:
                 self._send(response)
             except OSError:
@@ -274,8 +281,8 @@ class ClientConnection:
             "autocommit": session.autocommit, "compressionEnabled": self._compressed,
             "currentSchema": session.current_schema or "", "dateFormat": "YYYY-MM-DD", "dateLanguage": "ENG",
             "datetimeFormat": "YYYY-MM-DD HH24:MI:SS.FF6", "defaultLikeEscapeCharacter": "\\",
-            "feedbackInterval": 1, "numericCharacters": ".,", "openTransaction": session.in_transaction,
-            "queryTimeout": session.query_timeout,
+            "feedbackInterval": self._feedback_interval, "numericCharacters": ".,",
+            "openTransaction": session.in_transaction, "queryTimeout": session.query_timeout,
             "snapshotTransactionsEnabled": session.parameters.get("SNAPSHOT_MODE") == "SYSTEM TABLES",
             "timestampUtcEnabled": False, "timezone": "UTC", "timeZoneBehavior": "INVALID SHIFT AMBIGUOUS ST",
         }
@@ -293,12 +300,22 @@ class ClientConnection:
                 session.query_timeout = int(value)
             elif name == "snapshotTransactionsEnabled":
                 session.parameters["SNAPSHOT_MODE"] = "SYSTEM TABLES" if value else "OFF"
-            elif name in ("feedbackInterval", "resultSetMaxRows"):
+            elif name == "feedbackInterval":
+                self._feedback_interval = _feedback_interval(value)
+            elif name == "resultSetMaxRows":
                 if name == "resultSetMaxRows" and value:
                     raise SqlError("0A000", "E-EMU-2: attribute resultSetMaxRows is not supported by the Exasol "
                                             "emulator. Mitigation: use LIMIT in the query")
             else:
                 raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"attribute {name} cannot be set")
+
+
+def _feedback_interval(value: object) -> int:
+    """Whole seconds ≥ 1 (the API documents "number" of seconds; a heartbeat every 0 s would be a busy loop)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 1 or value != int(value):
+        raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"attribute feedbackInterval must be a whole number of seconds "
+                                                 f"≥ 1, got {value!r}")
+    return int(value)
 
 
 def _sql_text(request: dict) -> str:

@@ -100,6 +100,10 @@ class WebSocket:
     def send(self, payload: bytes, binary: bool = False) -> None:
         self._write_frame(OP_BINARY if binary else OP_TEXT, payload)
 
+    def send_pong(self) -> None:
+        """An unsolicited Pong (RFC 6455 §5.5.3: a unidirectional heartbeat, no answer expected)."""
+        self._write_frame(OP_PONG, b"")
+
     def close(self) -> None:
         try:
             self._write_frame(OP_CLOSE, struct.pack("!H", 1000))

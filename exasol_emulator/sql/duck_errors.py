@@ -13,8 +13,8 @@ import re
 import duckdb
 
 from exasol_emulator.sql.errors import (
-    CONSTRAINT_VIOLATION, DATA_EXCEPTION, NUMERIC_OUT_OF_RANGE, QUERY_ABORTED,
-    QUERY_TIMEOUT, SYNTAX_OR_UNKNOWN_OBJECT, TRANSACTION_CONFLICT, SqlError,
+    CONSTRAINT_VIOLATION, DATA_EXCEPTION, NUMERIC_OUT_OF_RANGE, SYNTAX_OR_UNKNOWN_OBJECT, TRANSACTION_CONFLICT,
+    SqlError, query_stopped,
 )
 
 _CODES: tuple[tuple[type[Exception], str], ...] = (
@@ -43,9 +43,7 @@ _KNOWN: tuple[tuple[re.Pattern[str], str, str], ...] = (
 def translate_duckdb_error(error: duckdb.Error, timed_out: bool = False, statement: str = "SQL") -> SqlError:
     """``statement`` names the statement kind (first keyword, e.g. SELECT) for errors without an Exasol text."""
     if isinstance(error, duckdb.InterruptException):
-        if timed_out:
-            return SqlError(QUERY_TIMEOUT, "Query terminated because timeout has been reached.")
-        return SqlError(QUERY_ABORTED, "Query aborted because of user request.")
+        return query_stopped(timed_out)
     text = str(error).strip()
     first_line = text.splitlines()[0] if text else type(error).__name__
     for pattern, code, template in _KNOWN:

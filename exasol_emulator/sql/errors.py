@@ -60,6 +60,14 @@ def unsupported_construct(what: str) -> EmulatorLimitation:
     )
 
 
+def query_stopped(timed_out: bool) -> SqlError:
+    """What a statement stopped by the query timeout (R0001) or by abortQuery (R0003) fails with. The abort text
+    is the one pyexasol's suite expects from Exasol (test/integration/import_and_export)."""
+    if timed_out:
+        return SqlError(QUERY_TIMEOUT, "Query terminated because timeout has been reached.")
+    return SqlError(QUERY_ABORTED, "Client requested execution abort.")
+
+
 def object_not_found(kind: str, name: str) -> SqlError:
     """Exasol's wording for unknown schemas, tables, scripts and connections."""
     return SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"{kind} {name} not found")

@@ -1,70 +1,187 @@
-"""EXPORT … INTO CSV AT … / IMPORT INTO … FROM CSV AT …: resolve the source or target in DuckDB and the
-connection in the catalog, and hand the file work to ``exasol_emulator.s3_csv``.
+"""EXPORT … INTO CSV AT … / IMPORT INTO … FROM CSV AT …: resolve the source or target in DuckDB, each AT group's
+destination, and hand the bytes to S3 (``exasol_emulator.s3_csv``) or to a pyexasol HTTP-transport tunnel
+(``exasol_emulator.http_transport``); both use the same CSV codec.
 
-pyexasol's own HTTP transport (``export_to_*``/``import_from_*``) makes Exasol connect back to the client over
-a tunnel; the emulator does not implement that and says so.
+An AT group is a tunnel when its address is ``http[s]://<ip>:<port>`` and that address names an open tunnel
+of this database (pyexasol's ``export_to_*``/``import_from_*``, callbacks and parallel transport write exactly
+that); an S3 address (or CONNECTION) goes to S3; anything else fails with E-EMU-3. EXPORT splits the rows
+over all FILEs of all groups in order, contiguously; IMPORT reads them in order. An optional CSV column list
+(``FILE '…' (1, 3..5)``) picks the exported source columns or the imported CSV fields by number.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import contextlib
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
 
 from exasol_emulator.catalog.relations import relations
 from exasol_emulator.sql.errors import EmulatorLimitation, SqlError, object_not_found, unsupported_construct
 from exasol_emulator.sql.lexer import quote_identifier
-from exasol_emulator.sql.recogniser import FileTransfer
+from exasol_emulator.sql.recogniser import FileLocation, FileTransfer
 from exasol_emulator.sql.results import QueryResult, Result, RowCountResult, udf_value
 
 if TYPE_CHECKING:
+    from exasol_emulator.http_transport.exchange import Endpoint
     from exasol_emulator.sql.session import Session
 
-_UNSUPPORTED_OPTIONS = ("TRIM", "LTRIM", "RTRIM", "BOOLEAN", "ROW SIZE")
+_UNSUPPORTED_OPTIONS = ("BOOLEAN", "ROW SIZE")
 _OVERWRITE_OPTIONS = ("REPLACE", "TRUNCATE")  # S3 objects are always written whole, so both hold by nature
+_TRIM_OPTIONS = ("TRIM", "LTRIM", "RTRIM")
+_ABORT_POLL_SECONDS = 0.1
 
 
-def http_transport_rejected() -> EmulatorLimitation:
-    """E-EMU-3: pyexasol's HTTP transport (export_to_pandas, import_from_file …) needs a tunnel back."""
+def unsupported_destination(address: str) -> EmulatorLimitation:
+    """E-EMU-3: an EXPORT/IMPORT address that is neither S3 nor an open pyexasol HTTP-transport tunnel (plain
+    web and ftp servers; a tunnel the client closed already or that belongs to another database looks alike)."""
     return EmulatorLimitation(
         "E-EMU-3",
-        "pyexasol's HTTP transport (EXPORT/IMPORT AT 'http://…', export_to_*/import_from_*)",
-        "fetch with execute()/fetchall() and insert with executemany(), or EXPORT/IMPORT via S3",
+        f"EXPORT/IMPORT at {address!r}, which is neither S3 nor an open pyexasol HTTP transport tunnel of this "
+        "database (plain http/ftp servers)",
+        "use S3, or pyexasol's export_to_*/import_from_* against this emulator",
     )
+
+
+@dataclass(frozen=True)
+class _S3Group:
+    connection: object  # s3_csv.S3Connection
+    files: list[str]
+
+
+@dataclass(frozen=True)
+class _TunnelGroup:
+    endpoint: Endpoint
+    file_name: str
+    tunnel: object  # socket.socket
+
+    @property
+    def files(self) -> list[str]:
+        return [self.file_name]
 
 
 def run_file_transfer(session: Session, statement: FileTransfer) -> Result:
     from exasol_emulator import s3_csv
 
-    connection = _connection(session, statement, s3_csv)
     options = _csv_options(statement, s3_csv)
-    endpoint = session.database.aws_endpoint_url
+    groups: list[_S3Group | _TunnelGroup] = []
     try:
+        for location in statement.locations:
+            groups.append(_group(session, location, s3_csv))
+            s3_csv.check_files(groups[-1].files)
         if statement.direction == "EXPORT":
-            source = _export_source(session, statement)
-            written = s3_csv.export_csv(
-                [(name, t.column_type()) for name, t in source.columns],
-                [tuple(udf_value(v, t) for v, (_, t) in zip(row, source.columns)) for row in source.rows],
-                connection, statement.files, options, endpoint,
-                s3_csv.ValueStyle.from_parameters(session.parameters),
-            )
-            return RowCountResult(written)
+            return RowCountResult(_export(session, statement, groups, options, s3_csv))
         schema, table, columns = _import_target(session, statement)
-        rows = s3_csv.import_csv(connection, statement.files, options, [t.column_type() for _, t in columns], endpoint)
+        rows = _import(session, statement, groups, options, [t.column_type() for _, t in columns], s3_csv)
     except s3_csv.CsvTransferError as error:
+        if session.stop_requested.is_set():
+            raise session.stopped_error() from None
         raise SqlError(error.sql_code, error.text) from None
+    finally:
+        for group in groups:
+            if isinstance(group, _TunnelGroup):
+                group.tunnel.close()  # unused after an earlier failure: pyexasol then sees the statement end
     return _insert(session, schema, table, columns, rows)
 
 
-def _connection(session: Session, statement: FileTransfer, s3_csv):  # noqa: ANN001, ANN202 (module handle)
-    if statement.connection_name is not None:
-        stored = session.database.store.connection(statement.connection_name)
+def _export(session: Session, statement: FileTransfer, groups: list, options, s3_csv) -> int:  # noqa: ANN001
+    source = _export_source(session, statement)
+    positions = _selected_positions(len(source.columns), statement.csv_columns)
+    rows = [tuple(udf_value(row[i], source.columns[i][1]) for i in positions) for row in source.rows]
+    named_types = [(source.columns[i][0], source.columns[i][1].column_type()) for i in positions]
+    types = [s3_csv.parse_column_type(text) for _, text in named_types]
+    chunks = iter(s3_csv.split_contiguously(rows, sum(len(group.files) for group in groups)))
+    endpoint = session.database.aws_endpoint_url
+    style = s3_csv.ValueStyle.from_parameters(session.parameters)
+    for group in groups:
+        share = [row for _ in group.files for row in next(chunks)]
+        if isinstance(group, _S3Group):
+            s3_csv.export_csv(named_types, share, group.connection, group.files, options, endpoint, style)
+            continue
+        from exasol_emulator.http_transport.exchange import TunnelExchange
+
+        url = group.endpoint.url(group.file_name)
+        data = s3_csv.render_file([name for name, _ in named_types], share, types, options, group.file_name, url,
+                                     style)
+        exchange = TunnelExchange(group.tunnel, group.endpoint, group.file_name)
+        with _aborted_by(session.stop_requested, exchange):
+            exchange.put(data)
+    return len(rows)
+
+
+def _import(session: Session, statement: FileTransfer, groups: list, options, column_types: list[str],  # noqa: ANN001
+            s3_csv) -> list[tuple]:  # noqa: ANN001
+    csv_columns = statement.csv_columns
+    if csv_columns is not None and len(csv_columns) != len(column_types):
+        raise SqlError("42000", f"the CSV column list names {len(csv_columns)} columns for "
+                                f"{len(column_types)} target columns")
+    types = [s3_csv.parse_column_type(text) for text in column_types]
+    endpoint = session.database.aws_endpoint_url
+    rows: list[tuple] = []
+    for group in groups:
+        if isinstance(group, _S3Group):
+            rows.extend(s3_csv.import_csv(group.connection, group.files, options, column_types, endpoint,
+                                          csv_columns))
+            continue
+        from exasol_emulator.http_transport.exchange import TunnelExchange
+
+        exchange = TunnelExchange(group.tunnel, group.endpoint, group.file_name)
+        with _aborted_by(session.stop_requested, exchange):
+            data = exchange.get()
+        rows.extend(s3_csv.parse_file(data, types, options, group.file_name, group.endpoint.url(group.file_name),
+                                      csv_columns))
+    return rows
+
+
+@contextlib.contextmanager
+def _aborted_by(stop: threading.Event, exchange) -> Iterator[None]:  # noqa: ANN001 (TunnelExchange)
+    """abortQuery or the query timeout closes the tunnel, which ends a blocking transfer at once."""
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(_ABORT_POLL_SECONDS):
+            if stop.is_set():
+                exchange.abort()
+                return
+
+    watcher = threading.Thread(target=watch, name="exasol-transfer-abort", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+
+
+def _group(session: Session, location: FileLocation, s3_csv):  # noqa: ANN001, ANN202 (module handle)
+    if location.connection_name is not None:
+        stored = session.database.store.connection(location.connection_name)
         if stored is None:
-            raise object_not_found("connection", statement.connection_name)
+            raise object_not_found("connection", location.connection_name)
         address, user, password = stored.address, stored.user, stored.password
     else:
-        address, user, password = statement.address, statement.user, statement.password
-    if address.lower().startswith(("http://", "https://", "ftp://", "sftp://")) and ".amazonaws.com" not in address.lower():
-        raise http_transport_rejected()
-    return s3_csv.S3Connection(address, user, password)
+        address, user, password = location.address, location.user, location.password
+    lowered = address.lower()
+    if lowered.startswith(("http://", "https://")) and ".amazonaws.com" not in lowered:
+        return _tunnel_group(session, address, location)
+    if lowered.startswith(("ftp://", "ftps://", "sftp://")):
+        raise unsupported_destination(address)
+    return _S3Group(s3_csv.S3Connection(address, user, password), location.files)
+
+
+def _tunnel_group(session: Session, address: str, location: FileLocation) -> _TunnelGroup:
+    from exasol_emulator.http_transport.exchange import parse_endpoint
+
+    endpoint = parse_endpoint(address, location.public_key)
+    if endpoint is None:
+        raise unsupported_destination(address)
+    if len(location.files) != 1:
+        raise SqlError("42000", f"a pyexasol HTTP-transport address serves exactly one FILE, got "
+                                f"{len(location.files)} for {address}")
+    tunnel = session.database.tunnels.take(endpoint.host_port)
+    if tunnel is None:
+        raise unsupported_destination(address)
+    return _TunnelGroup(endpoint, location.files[0], tunnel)
 
 
 def _csv_options(statement: FileTransfer, s3_csv):  # noqa: ANN001, ANN202 (module handle)
@@ -74,8 +191,11 @@ def _csv_options(statement: FileTransfer, s3_csv):  # noqa: ANN001, ANN202 (modu
             raise unsupported_construct(f"the {name} option of {statement.direction}")
     if statement.direction == "IMPORT" and any(name in options for name in _OVERWRITE_OPTIONS + ("WITH COLUMN NAMES",)):
         raise SqlError("42000", "REPLACE, TRUNCATE and WITH COLUMN NAMES are EXPORT options")
-    if statement.direction == "EXPORT" and "SKIP" in options:
-        raise SqlError("42000", "SKIP is an IMPORT option")
+    if statement.direction == "EXPORT" and any(name in options for name in ("SKIP",) + _TRIM_OPTIONS):
+        raise SqlError("42000", "SKIP, TRIM, LTRIM and RTRIM are IMPORT options")
+    trims = [name for name in _TRIM_OPTIONS if name in options]
+    if len(trims) > 1:
+        raise SqlError("42000", f"only one of TRIM, LTRIM and RTRIM may be given, got {', '.join(trims)}")
     try:
         return s3_csv.CsvOptions(
             encoding=str(options.get("ENCODING", "UTF8")), null=str(options.get("NULL", "")),
@@ -85,6 +205,7 @@ def _csv_options(statement: FileTransfer, s3_csv):  # noqa: ANN001, ANN202 (modu
             delimit=s3_csv.Delimit(str(options.get("DELIMIT", "AUTO")).upper()),
             with_column_names=bool(options.get("WITH COLUMN NAMES", False)),
             skip=int(options.get("SKIP", 0)),
+            trim=trims[0] if trims else "",
         )
     except s3_csv.CsvTransferError as error:
         raise SqlError(error.sql_code, error.text) from None
@@ -105,13 +226,24 @@ def _export_source(session: Session, statement: FileTransfer) -> QueryResult:
     return result
 
 
+def _selected_positions(count: int, numbers: list[int] | None) -> list[int]:
+    """0-based positions of the source columns an EXPORT's CSV column list names (1-based, in its order), or
+    of all ``count`` columns."""
+    if numbers is None:
+        return list(range(count))
+    if max(numbers) > count:
+        raise SqlError("42000", f"the CSV column list names column {max(numbers)}, but the source has "
+                                f"{count} columns")
+    return [number - 1 for number in numbers]
+
+
 def _import_target(session: Session, statement: FileTransfer):  # noqa: ANN202
     schema = statement.table.schema or session.current_schema
     if schema is None:
         raise SqlError("42000", f"no schema specified or opened for {statement.table.name}")
     found = relations(session.cursor, session.database.store, schema, statement.table.name)
     if not found or found[0].kind != "TABLE":
-        raise object_not_found("table", f"{schema}.{statement.table.name}")
+        raise object_not_found("object", statement.table.name)  # Exasol names it as written
     by_name = {c.name: c.exa_type for c in found[0].columns}
     names = statement.columns or list(by_name)
     missing = [n for n in names if n not in by_name]
@@ -132,4 +264,3 @@ def _insert(session: Session, schema: str, table: str, columns, rows: list[tuple
     finally:
         session.cursor.execute(f"DROP TABLE IF EXISTS temp.main.{quote_identifier(staging)}")
     return RowCountResult(len(rows))
-

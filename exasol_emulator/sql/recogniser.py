@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from exasol_emulator.catalog.store import ScriptParameter
-from exasol_emulator.sql.errors import syntax_error, unsupported_statement
+from exasol_emulator.sql.errors import syntax_error, unsupported_construct, unsupported_statement
 from exasol_emulator.sql.lexer import END, NUMBER, QUOTED, STRING, SYMBOL, WORD, Token, identifier, tokenize
 
 
@@ -112,18 +112,31 @@ class CommentOn:
 
 
 @dataclass
+class FileLocation:
+    """One ``AT <connection | 'address' [PUBLIC KEY '…'] [USER … IDENTIFIED BY …]> FILE '…' …`` group."""
+
+    connection_name: str | None
+    address: str | None
+    public_key: str | None
+    user: str | None
+    password: str | None
+    files: list[str]
+
+
+@dataclass
 class FileTransfer:
-    """EXPORT … INTO CSV / IMPORT INTO … FROM CSV, with the SQL part kept as text for sqlglot."""
+    """EXPORT … INTO CSV / IMPORT INTO … FROM CSV, with the SQL part kept as text for sqlglot.
+
+    ``locations`` are the AT groups in order (pyexasol's parallel transport writes one per tunnel);
+    ``csv_columns`` the 1-based CSV column numbers of the ``(1, 3..5)`` list after FILE, None without one.
+    """
 
     direction: str
     table: QualifiedName | None
     columns: list[str]
     query_sql: str | None
-    connection_name: str | None
-    address: str | None
-    user: str | None
-    password: str | None
-    files: list[str]
+    locations: list[FileLocation]
+    csv_columns: list[int] | None = None
     options: dict[str, str | bool] = field(default_factory=dict)
 
 
@@ -511,25 +524,63 @@ def _file_transfer(cursor: _Cursor) -> FileTransfer:
     file_format = cursor.advance()
     if not file_format.is_word("CSV"):
         raise unsupported_statement(f"{direction} with file format {file_format.text} (only CSV)")
-    cursor.expect("AT")
-    connection_name = address = user = password = None
+    locations, csv_columns = [], None
+    while cursor.accept("AT"):
+        location, listed = _file_location(cursor)
+        locations.append(location)
+        csv_columns = _one_column_list(csv_columns, listed)
+    if not locations:
+        raise syntax_error(f"expected AT but found {cursor.current.text or 'end of statement'!r}")
+    options = _transfer_options(cursor)
+    return FileTransfer(direction, table, columns, query_sql, locations, csv_columns, options)
+
+
+def _file_location(cursor: _Cursor) -> tuple[FileLocation, list[int] | None]:
+    connection_name = address = public_key = user = password = None
     if cursor.current.kind == STRING:
         address = cursor.string()
         if cursor.accept_sequence("PUBLIC", "KEY"):
-            cursor.string()  # pyexasol's HTTP-transport certificate pin; that transport is rejected later
+            public_key = cursor.string()
         if cursor.accept("USER"):
             user = cursor.string()
         if cursor.accept_sequence("IDENTIFIED", "BY"):
             password = cursor.string()
     else:
         connection_name = cursor.name()
-    files = []
+    files, csv_columns = [], None
     while cursor.accept("FILE"):
         files.append(cursor.string())
+        if cursor.current.is_symbol("("):
+            csv_columns = _one_column_list(csv_columns, _csv_columns(cursor))
     if not files:
         raise syntax_error("at least one FILE '…' is required")
-    options = _transfer_options(cursor)
-    return FileTransfer(direction, table, columns, query_sql, connection_name, address, user, password, files, options)
+    return FileLocation(connection_name, address, public_key, user, password, files), csv_columns
+
+
+def _one_column_list(known: list[int] | None, listed: list[int] | None) -> list[int] | None:
+    """The emulator applies one CSV column list to every file; pyexasol repeats the same one after each FILE."""
+    if known is not None and listed is not None and known != listed:
+        raise unsupported_construct("different CSV column lists after the FILE clauses of one statement")
+    return listed if listed is not None else known
+
+
+def _csv_columns(cursor: _Cursor) -> list[int]:
+    """``(1, 3..5)``: column numbers and ranges; per-column options (FORMAT, SIZE …) are not implemented."""
+    cursor.expect_symbol("(")
+    numbers: list[int] = []
+    while True:
+        token = cursor.advance()
+        first, dots, last = token.text.partition("..")
+        if token.kind != NUMBER or not first.isdigit() or (dots and not last.isdigit()):
+            raise syntax_error(f"column number or range expected in the CSV column list, found {token.text!r}")
+        if int(first) < 1 or (dots and int(last) < int(first)):
+            raise syntax_error(f"invalid CSV column number or range {token.text!r}")
+        numbers.extend(range(int(first), int(last) + 1) if dots else [int(first)])
+        if cursor.current.kind == WORD:
+            raise unsupported_construct(f"the {cursor.current.upper} option in the CSV column list of EXPORT/IMPORT")
+        if cursor.accept_symbol(")"):
+            return numbers
+        cursor.expect_symbol(",")
 
 
 def _table_and_columns(cursor: _Cursor) -> tuple[QualifiedName, list[str]]:

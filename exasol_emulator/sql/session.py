@@ -23,11 +23,13 @@ from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from exasol_emulator.catalog.relations import relations, schema_exists
 from exasol_emulator.catalog.system_tables import SystemContext, build_system_table
 from exasol_emulator.catalog.types import VARCHAR_MAX, ExaType, exa_type_of_duckdb
-from exasol_emulator.sql import rewrite
+from exasol_emulator.sql import rewrite, sleep
 from exasol_emulator.sql.bulk_insert import inserts_one_parameter_row, insert_columns
 from exasol_emulator.sql.column_lineage import result_column_types
 from exasol_emulator.sql.duck_errors import translate_duckdb_error
-from exasol_emulator.sql.errors import SqlError, syntax_error, unsupported_construct, unsupported_statement
+from exasol_emulator.sql.errors import (
+    SqlError, query_stopped, syntax_error, unsupported_construct, unsupported_statement,
+)
 from exasol_emulator.sql.lexer import WORD, quote_identifier, tokenize
 from exasol_emulator.sql.preprocess import preprocess
 from exasol_emulator.sql.recogniser import recognise
@@ -64,6 +66,7 @@ class Session:
         self.statement_kind = "SQL"  # first keyword of the running statement, named in E-EMU-20
         self._in_transaction = False
         self._timed_out = False
+        self.stop_requested = threading.Event()  # abortQuery or timeout; what "$SLEEP" waits on
         self._depth = 0
         self._lock = threading.RLock()
         self.statements = ExasolStatements(self)
@@ -84,6 +87,8 @@ class Session:
     def _execute_statement(self, sql: str) -> Result:
         self.statement_id += 1
         self.statement_kind = _statement_kind(sql)
+        if self._depth == 1:
+            self.stop_requested.clear()
         statement = recognise(sql)
         if statement is not None and self.statements.is_transaction_control(statement):
             return self.statements.run(statement)
@@ -94,6 +99,8 @@ class Session:
                 return self.statements.run(statement)
             return self._execute_sql(sql)
         except duckdb.Error as error:
+            if self.stop_requested.is_set():  # e.g. "$SLEEP" stopped: DuckDB reports the function's exception
+                raise self.stopped_error() from None
             raise translate_duckdb_error(error, self._timed_out, self.statement_kind) from None
         finally:
             if timer is not None:
@@ -101,7 +108,12 @@ class Session:
 
     def interrupt(self) -> None:
         """abortQuery: stop the statement running in this session (it fails with R0003)."""
+        self.stop_requested.set()
         self.cursor.interrupt()
+
+    def stopped_error(self) -> SqlError:
+        """The error of a statement that ``stop_requested`` ended: timeout or abort."""
+        return query_stopped(self._timed_out)
 
     def commit(self) -> None:
         if self._in_transaction:
@@ -251,6 +263,7 @@ class Session:
         tree = normalize_identifiers(tree, dialect="exasol")
         rewrite.name_result_columns(tree)
         tree = rewrite.replace_pseudo_columns(tree, self.session_values())
+        tree = sleep.bind_calls(tree, self.id)
         system_tables = rewrite.resolve_special_tables(tree)
         rewrite.qualify_tables(tree, self.current_schema)
         declared = rewrite.convert_data_types(tree)
@@ -395,6 +408,7 @@ class Session:
 
         def expire() -> None:
             self._timed_out = True
+            self.stop_requested.set()
             self.cursor.interrupt()
 
         timer = threading.Timer(self.query_timeout, expire)

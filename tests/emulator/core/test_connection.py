@@ -7,6 +7,7 @@ import threading
 
 import pyexasol
 import pytest
+from exasol_emulator.release import DEFAULT_VERSION
 
 
 def test_login_with_tls_fingerprint_dsn(connect, emulator):
@@ -54,7 +55,7 @@ def test_compression(connect, emulator, encryption):
 def test_login_info_and_version(connect):
     connection = connect()
     assert connection.login_info["protocolVersion"] == 3
-    assert str(connection.exasol_db_version).startswith("8.")
+    assert str(connection.exasol_db_version) == DEFAULT_VERSION  # the oldest release the extension supports
     assert str(connection.execute("SELECT CURRENT_SESSION").fetchval()) == connection.session_id()
 
 

@@ -124,9 +124,10 @@ def test_unsupported_statements_fail_loudly(db, sql, construct):
     assert error.value.code == "0A000"
 
 
-def test_http_transport_export_is_rejected(db):
-    with pytest.raises(pyexasol.ExaError, match="E-EMU-3"):
-        db.export_to_list("SELECT 1 FROM DUAL")
+def test_export_to_a_plain_web_or_ftp_server_is_rejected(db):
+    for address in ("ftp://files.example.com/", "http://files.example.com/data"):
+        with pytest.raises(pyexasol.ExaQueryError, match="E-EMU-3"):
+            db.execute(f"EXPORT (SELECT 1 FROM DUAL) INTO CSV AT '{address}' FILE 'x.csv'")
     assert db.execute("SELECT 1 FROM DUAL").fetchval() == 1
 
 
