@@ -25,7 +25,8 @@ from exasol_sagemaker_extension.autopilot.sql_type import parse_sql_type
 from exasol_sagemaker_extension.errors import SmeError
 
 SPECIAL = ',"\r\n'
-AWKWARD_TEXT = st.text(alphabet=st.sampled_from(list('ab ,"\r\n\'éß€😀\t;')) | st.characters(), max_size=12)
+# Exasol strings are UTF-8, so lone surrogates (category Cs) cannot reach the codec from a column.
+AWKWARD_TEXT = st.text(alphabet=st.sampled_from(list('ab ,"\r\n\'éß€😀\t;')) | st.characters(exclude_categories=("Cs",)), max_size=12)
 BIG = 10**36 - 1
 
 
