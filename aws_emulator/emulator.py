@@ -61,6 +61,11 @@ class AwsEmulator:
         return self._endpoint_url
 
     @property
+    def pid(self) -> int | None:
+        """The server process id while it runs (for tests that end it abruptly)."""
+        return self._process.pid if self._process is not None else None
+
+    @property
     def log_file(self) -> Path:
         """The server's stderr (moto's request log, training crashes)."""
         return self._data_dir / "aws-emulator.log"
