@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -94,3 +95,69 @@ def test_a_failing_tutorial_statement_is_reported_with_a_code_and_no_traceback(w
     assert finished.returncode == 1
     assert "Traceback" not in finished.stderr
     assert "E-SME-510" in finished.stderr
+
+
+def _console(stack: dict, connection):
+    from sme_local.sql_console import SqlConsole
+    return SqlConsole(connection, print, secrets=[stack["aws_secret_access_key"]])
+
+
+def _connect(stack: dict):
+    import pyexasol
+    return pyexasol.connect(dsn=stack["dsn"], user=stack["db_user"], password=stack["db_password"])
+
+
+@pytest.mark.slow
+def test_a_restarted_stack_keeps_jobs_and_endpoints_so_scoring_and_polling_work(workdir):
+    """up, train and deploy, stop with Ctrl-C, up again with the same (default, relative) --dir: the endpoint
+    serves again and the job polls as Completed, without retraining."""
+    from sme_local.datasets import CHURN, read_rows
+    from sme_local.extension import activate_host_python, run_sme_deploy
+    from sme_local.extension_calls import ExtensionCalls, create_aws_connection
+    from sme_local.loading import load_table
+    from sme_local.stack import StackDescription
+
+    first = UpProcess(workdir, "--max-training-seconds", "5")
+    try:
+        description = StackDescription.from_json_file(workdir / ".sme-local" / "stack.json")
+        with _connect(first.stack) as connection:
+            activate_host_python(_console(first.stack, connection))  # ALTER SYSTEM: for sessions opened later
+        run_sme_deploy(description, "SME", print)
+        with _connect(first.stack) as connection:
+            console = _console(first.stack, connection)
+            console.execute('CREATE SCHEMA IF NOT EXISTS "R"')
+            create_aws_connection(console, "AWS_CONN", description)
+            load_table(console, description, "AWS_CONN", CHURN, read_rows(find_data_dir() / CHURN.file_name, CHURN)[:400],
+                       "R", "CHURN")
+            columns = ", ".join(f'"{c.name}"' for c in CHURN.columns if c.name != "PHONE")
+            console.execute(f'CREATE OR REPLACE TABLE "R"."TRAIN" AS SELECT {columns} FROM "R"."CHURN"')
+            calls = ExtensionCalls(console, "SME", "AWS_CONN")
+            calls.train({"job_name": "restart-job", "input_schema_name": "R", "input_table_or_view_name": "TRAIN",
+                         "s3_bucket_uri": f"s3://{description.s3_bucket}", "s3_output_path": "restart",
+                         "iam_sagemaker_role": description.iam_sagemaker_role, "target_attribute_name": "CHURN",
+                         "problem_type": "BinaryClassification", "max_candidates": 2})
+            calls.wait_for_job("restart-job", 240)
+            calls.deploy("restart-job", "restart-ep", "R")
+    finally:
+        assert first.stop(signal.SIGINT) == 0
+
+    second = UpProcess(workdir)
+    try:
+        with _connect(second.stack) as connection:
+            console = _console(second.stack, connection)
+            calls = ExtensionCalls(console, "SME", "AWS_CONN")
+            assert calls.poll("restart-job")["JOB_STATUS"] == "Completed"
+            features = ", ".join(['"PHONE"'] + [f'"{c.name}"' for c in CHURN.columns if c.name not in ("PHONE", "CHURN")])
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    scored = console.rows(f'SELECT COUNT(*) FROM (SELECT "R"."restart-ep"({features}) '
+                                          f'FROM "R"."CHURN")')
+                    break
+                except Exception:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(1)  # the restored endpoint is Creating until its model is loaded again
+            assert int(scored[0][0]) == 400
+    finally:
+        second.stop()
