@@ -43,7 +43,7 @@ class AwsEmulator:
         self.region = region
         self.access_key_id = ACCESS_KEY_ID
         self.secret_access_key = SECRET_ACCESS_KEY
-        self._data_dir = Path(data_dir) if data_dir is not None else Path(tempfile.mkdtemp(prefix="aws-emulator-"))
+        self._data_dir = Path(data_dir).absolute() if data_dir is not None else Path(tempfile.mkdtemp(prefix="aws-emulator-"))
         self._arguments = [
             "--port", str(port), "--data-dir", str(self._data_dir),
             "--max-training-seconds", str(max_training_seconds), "--min-training-rows", str(min_training_rows),
@@ -59,6 +59,11 @@ class AwsEmulator:
         if self._endpoint_url is None:
             raise RuntimeError("the AWS emulator is not running; call start() first")
         return self._endpoint_url
+
+    @property
+    def pid(self) -> int | None:
+        """The server process id while it runs (for tests that end it abruptly)."""
+        return self._process.pid if self._process is not None else None
 
     @property
     def log_file(self) -> Path:

@@ -51,6 +51,7 @@ from aws_emulator.automl.failure import JobFailure
 from aws_emulator.automl.inference import LoadedContainer, invoke
 from aws_emulator.automl.job import DEFAULT_VALIDATION_FRACTION, AutoMLJobRunner, JobRequest, split_s3_uri
 from aws_emulator.automl.stages import InferenceError
+from aws_emulator.persistence import StateFile
 from aws_emulator.settings import EmulatorSettings
 
 SUPPORTED_MOTO_VERSION = "5.2.5"
@@ -70,6 +71,7 @@ class _State:
         self.lock = threading.Lock()
         self.candidates: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         self.endpoints: dict[tuple[str, str, str], list[LoadedContainer]] = {}
+        self.state_file = StateFile(self.work_dir)
 
 
 _state: _State | None = None
@@ -92,6 +94,37 @@ def install(settings: EmulatorSettings) -> None:
     SageMakerModelBackend.create_endpoint = _create_endpoint(SageMakerModelBackend.create_endpoint)
     SageMakerModelBackend.delete_endpoint = _delete_endpoint(SageMakerModelBackend.delete_endpoint)
     SageMakerRuntimeResponse.invoke_endpoint = _invoke_endpoint
+    _restore()
+
+
+RESTART_FAILURE_REASON = ("InternalServerError: the AWS emulator was stopped while this job trained, and a local "
+                          "job does not resume. Train again under a new job name.")
+
+
+def save_state() -> None:
+    """Write the snapshot (see ``persistence``): on stop, and whenever a job or an endpoint changes status."""
+    with _state.lock:
+        extra = {"candidates": dict(_state.candidates)}
+    try:
+        _state.state_file.save(extra)
+    except Exception:  # a failed snapshot must not end a job or a request; the next one tries again
+        _log.error("Saving the AWS emulator state failed:\n%s", traceback.format_exc())
+
+
+def _restore() -> None:
+    """Load the last snapshot: jobs that were training fail with a reason, endpoints load their models again."""
+    extra = _state.state_file.load()
+    if extra is None:
+        return
+    _state.candidates.update(extra["candidates"])
+    for account in list(sagemaker_backends.keys()):
+        for backend in list(dict.values(sagemaker_backends[account])):
+            for job in backend.auto_ml_jobs.values():
+                _fail(job, RESTART_FAILURE_REASON)
+            for endpoint in backend.endpoints.values():
+                if endpoint.endpoint_status in ("Creating", "InService", "Updating"):
+                    _start_bring_up(backend, endpoint)
+    save_state()
 
 
 def _now() -> datetime.datetime:
@@ -201,7 +234,14 @@ class _MotoJobProgress:
 
 
 def _train(account_id: str, region: str, job: AutoMLJob, request: JobRequest) -> None:
-    """Pool worker: run the job and record its outcome on the moto job object; never raises."""
+    """Pool worker: run the job, record its outcome on the moto job object and save the state; never raises."""
+    try:
+        _run_job(account_id, region, job, request)
+    finally:
+        save_state()
+
+
+def _run_job(account_id: str, region: str, job: AutoMLJob, request: JobRequest) -> None:
     try:
         result = AutoMLJobRunner(request, _MotoS3Store(account_id, region), _MotoJobProgress(job),
                                  _state.settings, _state.work_dir).run()
@@ -291,17 +331,21 @@ def _create_endpoint(original: Callable[..., Any]) -> Callable[..., Any]:
             raise ValidationError(
                 message=f'Cannot create already existing endpoint "{backend.endpoints[endpoint_name].arn}".')
         endpoint = original(backend, endpoint_name, endpoint_config_name, tags)
-        config = backend.endpoint_configs[endpoint_config_name]
-        model = backend._models[config.production_variants[0]["ModelName"]]
-        definitions = [dict(c) for c in (model.containers or [model.primary_container])]
-        endpoint.endpoint_status = "Creating"
-        timer = threading.Timer(_state.settings.endpoint_startup_seconds, _bring_up,
-                                (backend, endpoint, definitions))
-        timer.daemon = True
-        timer.start()
+        _start_bring_up(backend, endpoint)
         return endpoint
 
     return create
+
+
+def _start_bring_up(backend: SageMakerModelBackend, endpoint: Any) -> None:
+    """The endpoint is ``Creating`` until its models are loaded (new, or restored from a snapshot)."""
+    config = backend.endpoint_configs[endpoint.endpoint_config_name]
+    model = backend._models[config.production_variants[0]["ModelName"]]
+    definitions = [dict(c) for c in (model.containers or [model.primary_container])]
+    endpoint.endpoint_status = "Creating"
+    timer = threading.Timer(_state.settings.endpoint_startup_seconds, _bring_up, (backend, endpoint, definitions))
+    timer.daemon = True
+    timer.start()
 
 
 def _bring_up(backend: SageMakerModelBackend, endpoint: Any, definitions: list[dict[str, Any]]) -> None:
@@ -336,6 +380,7 @@ def _bring_up(backend: SageMakerModelBackend, endpoint: Any, definitions: list[d
             _state.endpoints[(backend.account_id, backend.region_name, endpoint.endpoint_name)] = loaded
         endpoint.endpoint_status = "InService"
     endpoint.last_modified_time = _now()
+    save_state()
 
 
 def _delete_endpoint(original: Callable[..., None]) -> Callable[..., None]:

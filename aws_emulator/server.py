@@ -21,6 +21,7 @@ from aws_emulator.settings import EmulatorSettings
 LOOPBACK = "127.0.0.1"
 READY_PREFIX = "AWS_EMULATOR_READY "
 _PARENT_POLL_SECONDS = 1.0
+_SNAPSHOT_EVERY_POLLS = 10  # besides job and endpoint events: bounds what an abrupt kill loses to ~10 s
 
 
 def serve(port: int, settings: EmulatorSettings, parent_pid: int | None = None) -> None:
@@ -34,7 +35,12 @@ def serve(port: int, settings: EmulatorSettings, parent_pid: int | None = None) 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    polls = 0
     while not stop.wait(_PARENT_POLL_SECONDS):
         if parent_pid is not None and os.getppid() != parent_pid:
             break
+        polls += 1
+        if polls % _SNAPSHOT_EVERY_POLLS == 0:
+            moto_extension.save_state()
     server.stop()
+    moto_extension.save_state()

@@ -50,7 +50,7 @@ class Emulator:
                  bucketfs_port: int | None = DEFAULT_BUCKETFS_PORT, aws_endpoint_url: str | None = None,
                  udf_workers: int | None = None, user: str = DEFAULT_USER, password: str = DEFAULT_PASSWORD,
                  exasol_version: str = DEFAULT_VERSION) -> None:
-        self.data_dir = Path(data_dir)
+        self.data_dir = Path(data_dir).absolute()  # handed to UDF workers, which run in another directory
         self.release = release(exasol_version)
         self.host = host
         self._requested_port = port

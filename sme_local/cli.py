@@ -53,7 +53,7 @@ def main() -> None:
 
 @main.command()
 @click.option("--dir", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DIR,
-              show_default=True, help="Data directory of both stand-ins (kept between runs).")
+              show_default=True, help="Data directory of both stand-ins: tables, BucketFS, S3, jobs, models and endpoints are kept between runs (relative paths are fine, from any working directory).")
 @click.option("--db-port", type=int, default=8563, show_default=True, help="Database port; 0 picks a free one.")
 @click.option("--bucketfs-port", type=int, default=2580, show_default=True, help="BucketFS port; 0 = free one.")
 @click.option("--aws-port", type=int, default=5000, show_default=True, help="AWS emulator port; 0 = free one.")

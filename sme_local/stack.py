@@ -79,7 +79,7 @@ class LocalStack:
     def __init__(self, data_dir: Path, db_port: int = 0, bucketfs_port: int = 0, aws_port: int = 0,
                  max_training_seconds: float | None = None, s3_bucket: str = DEFAULT_S3_BUCKET,
                  exasol_version: str = DEFAULT_EXASOL_VERSION) -> None:
-        self.data_dir = Path(data_dir)
+        self.data_dir = Path(data_dir).absolute()  # child processes run in other working directories
         self._exasol_version = exasol_version
         self._db_port = db_port
         self._bucketfs_port = bucketfs_port

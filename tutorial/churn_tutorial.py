@@ -17,6 +17,8 @@ import os
 import sys
 from pathlib import Path
 
+import pyexasol
+
 from exasol_sagemaker_extension.errors import SmeError
 from sme_local.churn_tutorial import ChurnTutorial, TutorialSettings
 from sme_local.datasets import find_data_dir
@@ -39,6 +41,12 @@ def main(argv: list[str] | None = None) -> int:
         result = ChurnTutorial(StackDescription.from_json_file(args.stack), settings, print).run()
     except SmeError as error:
         print(error, file=sys.stderr)
+        return 1
+    except pyexasol.ExaError as error:
+        # A statement failed in the database: its message (with its own E-… code) is the useful part.
+        print(SmeError("E-SME-510", f"A tutorial statement failed: {error.message}", [
+            "Read the database's error code and mitigation above; with the local stack, check that "
+            "`sme-local up` is still running for this stack file."]), file=sys.stderr)
         return 1
     print(f"\nDone in {result.seconds:.0f} s: " + ", ".join(
         f"{name.lower()} {'undefined' if value is None else f'{value:.3f}'}" for name, value in result.metrics.items()))

@@ -29,7 +29,8 @@ class UdfExecutor:
 
     def __init__(self, bucketfs_root: Path | None, env: dict[str, str], workers: int | None = None,
                  timeout_seconds: float = 3600.0, chunk_rows: int = 10_000) -> None:
-        self._bucketfs_root = bucketfs_root
+        # Workers run with another working directory, so a relative root would name nothing there.
+        self._bucketfs_root = bucketfs_root.absolute() if bucketfs_root is not None else None
         self._env = dict(env)
         self._workers = max(1, workers or os.cpu_count() or 1)
         self._timeout_seconds = timeout_seconds

@@ -103,9 +103,8 @@ class WorkerProcess:
 
     def _failure(self, text: str, kind: str) -> UdfError:
         if kind == "setup":
-            return UdfError(f"E-EMU-UDF-7: cannot provide /buckets to UDF {self._label}: {text}. Mitigation: run the "
-                            "emulator as root with CAP_SYS_ADMIN (in a container: --cap-add SYS_ADMIN and no "
-                            "seccomp/AppArmor profile blocking mount), or run it without a BucketFS directory.")
+            # The worker's text names the failing step, its cause and the mitigation for that cause.
+            return UdfError(f"E-EMU-UDF-7: cannot provide /buckets to UDF {self._label}: {text}.")
         return UdfError(text)
 
     def _died(self) -> UdfError:

@@ -9,7 +9,8 @@ environment, or from a hidden prompt; they are never echoed and never appear in 
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections import Counter
+from typing import Any, Callable, Sequence
 
 import click
 from exasol.python_extension_common.cli.std_options import (
@@ -135,8 +136,27 @@ def _prompt_missing_secrets(options: dict[str, Any]) -> None:
         options[StdParams.bucketfs_password.name] = click.prompt("BucketFS password", hide_input=True)
 
 
-def _report_progress(statement: Statement) -> None:
-    click.echo(f"Installing {statement.label}", err=True)
+def statement_counts_by_kind(statements: Sequence[Statement]) -> dict[str, int]:
+    """How many statements of each kind, in installation order (one progress line and one summary part each)."""
+    return dict(Counter(statement.kind for statement in statements))
+
+
+def progress_by_kind(counts: dict[str, int]) -> Callable[[Statement], None]:
+    """A progress callback that prints one line when the first statement of a kind starts, never one per
+    statement (a fresh install runs many column migrations of the same table)."""
+    started: set[str] = set()
+
+    def report(statement: Statement) -> None:
+        if statement.kind not in started:
+            started.add(statement.kind)
+            click.echo(f"Installing {statement.kind} ({counts[statement.kind]})", err=True)
+
+    return report
+
+
+def installation_summary(schema: str, counts: dict[str, int]) -> str:
+    parts = ", ".join(f"{count} {kind}" for kind, count in counts.items())
+    return f"Installed {sum(counts.values())} statements into schema {schema!r}: {parts}."
 
 
 def deploy(options: dict[str, Any]) -> None:
@@ -165,8 +185,9 @@ def deploy(options: dict[str, Any]) -> None:
             click.echo(f"Deploying the language container as {alias}", err=True)
             deploy_container(connection, options)
         if options["deploy_scripts"]:
-            count = execute_statements(connection, statements, secrets_of(options), _report_progress)
-            click.echo(f"Installed {count} statements into schema {schema!r}.")
+            counts = statement_counts_by_kind(statements)
+            execute_statements(connection, statements, secrets_of(options), progress_by_kind(counts))
+            click.echo(installation_summary(schema, counts))
     finally:
         connection.close()
 

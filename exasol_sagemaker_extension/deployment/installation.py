@@ -36,10 +36,12 @@ DEFAULT_LANGUAGE_ALIAS = "PYTHON3_SME"
 
 @dataclass(frozen=True)
 class Statement:
-    """One statement: a short label for progress and error messages, and the exact SQL text."""
+    """One statement: a short label for error messages, the exact SQL text, and the kind of object it installs
+    (the progress output reports one line per kind, not one per statement)."""
 
     label: str
     sql: str
+    kind: str = "other statements"
 
     @property
     def is_script(self) -> bool:
@@ -52,13 +54,16 @@ class Statement:
 
 
 def metadata_statements(schema: str) -> list[Statement]:
-    statements = [Statement(f"schema {quote_identifier(schema)}", render_create_schema(schema))]
+    statements = [Statement(f"schema {quote_identifier(schema)}", render_create_schema(schema), "schema")]
     for table in METADATA_TABLES:
         label = f"table {qualified_name(schema, table.name)}"
-        statements.append(Statement(label, render_create_table(table, schema)))
-        statements.extend(Statement(f"migration of {label}", sql) for sql in render_migrations(table, schema))
+        statements.append(Statement(label, render_create_table(table, schema), "metadata tables"))
+        statements.extend(
+            Statement(f"migration {number} of {label}", sql, "column migrations")
+            for number, sql in enumerate(render_migrations(table, schema), start=1)
+        )
     statements.extend(
-        Statement(f"view {qualified_name(schema, table.view_name)}", render_view(table, schema))
+        Statement(f"view {qualified_name(schema, table.view_name)}", render_view(table, schema), "views")
         for table in METADATA_TABLES
     )
     return statements
@@ -76,11 +81,12 @@ def installation_statements(
     scripts = tuple(entry_scripts) if entry_scripts is not None else ENTRY_SCRIPTS
     statements = metadata_statements(schema)
     statements.extend(
-        Statement(f"UDF {qualified_name(schema, udf.name)}", render_udf(udf, schema, language_alias))
+        Statement(f"UDF {qualified_name(schema, udf.name)}", render_udf(udf, schema, language_alias), "UDFs")
         for udf in CONTROL_PLANE_UDFS
     )
     statements.extend(
-        Statement(f"Lua script {qualified_name(schema, script.name)}", render_lua_script(script, schema, lua_root))
+        Statement(f"Lua script {qualified_name(schema, script.name)}", render_lua_script(script, schema, lua_root),
+                  "Lua scripts")
         for script in scripts
     )
     return statements

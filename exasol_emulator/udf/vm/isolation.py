@@ -26,7 +26,18 @@ BUCKETS = "/buckets"
 
 
 class IsolationError(Exception):
-    """The worker could not be set up; the text says what the host must allow."""
+    """The worker could not be set up; the text names the failing step, its cause and the mitigation."""
+
+
+def _mitigation(code: int, root: str) -> str:
+    """What to change, by the cause: a missing source directory is a path problem, not a privilege problem."""
+    if code == errno.ENOENT:
+        return (f"the BucketFS directory {root} does not exist as seen by the worker (a relative or deleted data "
+                "directory); start the emulator with an existing data directory (the emulator makes it absolute)")
+    if code in (errno.EPERM, errno.EACCES):
+        return ("run the emulator as root with CAP_SYS_ADMIN (in a container: --cap-add SYS_ADMIN and no "
+                "seccomp/AppArmor profile blocking mount), or run it without a BucketFS directory")
+    return "check that the host allows private mount namespaces and bind mounts, or run without a BucketFS directory"
 
 
 def mount_buckets(root: str) -> None:
@@ -35,14 +46,16 @@ def mount_buckets(root: str) -> None:
     def call(result: int, what: str) -> None:
         if result != 0:
             code = ctypes.get_errno()
-            raise IsolationError(f"{what} failed: {errno.errorcode.get(code, code)} ({os.strerror(code)})")
+            raise IsolationError(f"{what} failed: {errno.errorcode.get(code, code)} ({os.strerror(code)}). "
+                                 f"Mitigation: {_mitigation(code, root)}")
 
     call(libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
     call(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
     try:
         os.makedirs(BUCKETS, exist_ok=True)
     except OSError as error:
-        raise IsolationError(f"creating {BUCKETS} failed: {error}") from None
+        raise IsolationError(f"creating {BUCKETS} failed: {error}. "
+                             f"Mitigation: {_mitigation(error.errno or 0, root)}") from None
     call(libc.mount(root.encode(), BUCKETS.encode(), None, MS_BIND | MS_REC, None), f"bind mount {root} on {BUCKETS}")
     call(libc.mount(b"none", BUCKETS.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY, None),
          f"read-only remount of {BUCKETS}")

@@ -124,3 +124,20 @@ def test_missing_bucketfs_password_is_prompted_before_the_check(tmp_path, closed
     assert "BucketFS password" in result.output
     assert "E-SME-308" in result.output  # options complete: it went on to connect to the database
     assert "bfs-secret" not in result.output and PASSWORD not in result.output
+
+
+def test_progress_prints_one_line_per_object_kind_and_a_summary_without_repeats(capsys):
+    """A fresh install runs many column migrations; the output must still name each kind once."""
+    statements = installation_statements("SME", "PYTHON3_SME")
+    counts = cli.statement_counts_by_kind(statements)
+    report = cli.progress_by_kind(counts)
+    for statement in statements:
+        report(statement)
+    lines = capsys.readouterr().err.splitlines()
+
+    assert len(lines) == len(set(lines)) == len(counts)
+    assert lines[0] == "Installing schema (1)"
+    assert any(line.startswith("Installing column migrations (") for line in lines)
+    summary = cli.installation_summary("SME", counts)
+    assert summary.startswith(f"Installed {len(statements)} statements into schema 'SME': 1 schema, ")
+    assert all(f"{count} {kind}" in summary for kind, count in counts.items())
