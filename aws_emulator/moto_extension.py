@@ -53,6 +53,7 @@ from aws_emulator.automl.job import DEFAULT_VALIDATION_FRACTION, AutoMLJobRunner
 from aws_emulator.automl.stages import InferenceError
 from aws_emulator.persistence import StateFile
 from aws_emulator.settings import EmulatorSettings
+from aws_emulator import validation_hook
 
 SUPPORTED_MOTO_VERSION = "5.2.5"
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # InvokeEndpoint's documented limit (Body max length 6291456)
@@ -87,6 +88,7 @@ def install(settings: EmulatorSettings) -> None:
             raise RuntimeError("aws_emulator hooks are already installed with other settings")
         return
     _state = _State(settings)
+    validation_hook.install()
     SageMakerModelBackend.create_auto_ml_job_v2 = _create_auto_ml_job_v2(SageMakerModelBackend.create_auto_ml_job_v2)
     AutoMLJob.describe = _without_unset(AutoMLJob.describe)
     AutoMLJob.summary = _without_unset(AutoMLJob.summary)
