@@ -17,6 +17,7 @@ from exasol_emulator.release import DEFAULT_VERSION as DEFAULT_EXASOL_VERSION, V
 from exasol_sagemaker_extension.errors import SmeError
 from sme_local.churn_tutorial import ChurnTutorial, TutorialResult, TutorialSettings
 from sme_local.datasets import DATA_DIR_ENV, find_data_dir
+from sme_local.loading import stage_demo_data
 from sme_local.stack import LocalStack
 
 DEFAULT_DIR = Path(".sme-local")
@@ -33,6 +34,18 @@ def _stop_requests() -> Iterator[threading.Event]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def _stage_demo_data(stack: LocalStack, datasets_dir: Path | None) -> None:
+    """Put the tutorial's demo CSV into the stack's S3 bucket, so its by-hand IMPORT works. Without the datasets
+    the stack still serves everything else; the warning says how to get them staged."""
+    try:
+        directory = find_data_dir(datasets_dir)
+    except SmeError as error:
+        click.echo(f"Warning: the tutorial's demo data is not staged in S3. {error}", err=True)
+        return
+    for uri in stage_demo_data(stack.description, directory):
+        click.echo(f"Staged the tutorial's demo data as {uri}.", err=True)
 
 
 def _serve_until_stopped(stack: LocalStack, requested: threading.Event) -> None:
@@ -61,14 +74,18 @@ def main() -> None:
               help="Upper bound of one AutoML job's search on this machine (the AWS emulator's default if unset).")
 @click.option("--exasol-version", type=click.Choice(EXASOL_VERSIONS), default=DEFAULT_EXASOL_VERSION,
               show_default=True, help="Exasol release the database emulates (its Lua libraries, e.g. lua-cjson).")
+@click.option("--data-dir", "datasets_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=f"Directory holding churn.csv, staged in S3 for the tutorial (default: ${DATA_DIR_ENV}, else "
+                   "../shared/data of the checkout).")
 def up(data_dir: Path, db_port: int, bucketfs_port: int, aws_port: int, max_training_seconds: float | None,
-       exasol_version: str) -> None:
+       exasol_version: str, datasets_dir: Path | None) -> None:
     """Start the stack in the foreground and print one JSON line with its addresses and credentials."""
     with _stop_requests() as requested:
         stack = LocalStack(data_dir, db_port, bucketfs_port, aws_port, max_training_seconds,
                            exasol_version=exasol_version)
         try:
             stack.start()
+            _stage_demo_data(stack, datasets_dir)
             _serve_until_stopped(stack, requested)
         except SmeError as error:
             raise click.ClickException(str(error)) from None

@@ -1,0 +1,131 @@
+"""The tutorial's by-hand path, read from tutorial/README.md itself and run block by block, so the document
+cannot drift from the product: ``sme-local up`` with its defaults (only the ports are free ones) in a directory
+that is not the repository, the doc's Python snippet to connect, its ``sme-deploy`` command, then every
+```` ```sql ```` block in order. Only what the doc tells the reader to replace is replaced (the DSN, the bucket,
+the role: the values of stack.json), and the poll block is repeated as the doc says, until ``Completed``."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from test_sme_local_newcomer import REPOSITORY, UpProcess, workdir  # noqa: F401 (workdir is a fixture)
+
+TUTORIAL = REPOSITORY / "tutorial" / "README.md"
+POLL_TIMEOUT_SECONDS = 300
+POLL_INTERVAL_SECONDS = 2
+DOC_ROLE = "arn:aws:iam::<account>:role/SageMakerAutopilotExecution"
+DOC_DSN = "127.0.0.1/<FINGERPRINT>:8563"
+
+
+def fenced_blocks(markdown: str) -> list[tuple[str, str]]:
+    """Every fenced code block as (language, text), in document order."""
+    return [(match[1], match[2]) for match in re.finditer(r"^ *```(\w*)\n(.*?)^ *```", markdown, re.M | re.S)]
+
+
+def statements(block: str) -> list[str]:
+    """A SQL block split at the semicolons a SQL client splits at (outside quotes), empty pieces dropped."""
+    pieces, current, quote_char = [], [], None
+    for char in block:
+        if quote_char:
+            quote_char = None if char == quote_char else quote_char
+        elif char in "'\"":
+            quote_char = char
+        elif char == ";":
+            pieces.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    pieces.append("".join(current))
+    code = [p.strip() for p in pieces]
+    return [p for p in code if any(line.strip() and not line.strip().startswith("--") for line in p.splitlines())]
+
+
+def only(blocks: list[tuple[str, str]], language: str, marker: str) -> str:
+    found = [text for lang, text in blocks if lang == language and marker in text]
+    assert len(found) == 1, f"expected one {language} block with {marker!r} in {TUTORIAL.name}, found {len(found)}"
+    return found[0]
+
+
+@pytest.fixture
+def up_with_defaults(workdir: Path) -> Iterator[UpProcess]:  # noqa: F811 (the imported fixture)
+    process = UpProcess(workdir)
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+def _substituted(sql: str, stack: dict) -> str:
+    """The replacements the tutorial asks for on the local stack, nothing else."""
+    return sql.replace(DOC_ROLE, stack["iam_sagemaker_role"]).replace("<bucket>", stack["s3_bucket"])
+
+
+def _poll_until_completed(db, statement: str) -> tuple:
+    deadline = time.monotonic() + POLL_TIMEOUT_SECONDS
+    while True:
+        status = db.execute(statement).fetchone()
+        if status[0] == "Completed":
+            return status
+        assert status[0] not in ("Failed", "Stopped"), status
+        assert time.monotonic() < deadline, f"the job is still {status[0]} after {POLL_TIMEOUT_SECONDS} s"
+        time.sleep(POLL_INTERVAL_SECONDS)
+
+
+def _run_bash(block: str, stack: dict, cwd: Path) -> None:
+    """The doc's ``sme-deploy`` command with the DSN of stack.json in place of the doc's placeholder."""
+    environment = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    finished = subprocess.run(["bash", "-c", block.replace(DOC_DSN, stack["dsn"])], cwd=cwd, env=environment,
+                              capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stdout[-2000:] + finished.stderr[-2000:]
+
+
+def _run_sql(db, block: str, stack: dict) -> list[tuple]:
+    """Each statement of a block as (statement, row count, rows or None); the poll block until Completed."""
+    results = []
+    for statement in statements(_substituted(block, stack)):
+        if "SME_POLL_SAGEMAKER_AUTOPILOT_JOB_STATUS" in statement:
+            results.append((statement, 1, [_poll_until_completed(db, statement)]))
+            continue
+        result = db.execute(statement)
+        rows = result.fetchall() if result.result_type == "resultSet" else None
+        results.append((statement, result.rowcount(), rows))
+    return results
+
+
+@pytest.mark.slow
+def test_the_tutorial_runs_verbatim_block_by_block(workdir, up_with_defaults, monkeypatch):
+    stack = up_with_defaults.stack
+    blocks = fenced_blocks(TUTORIAL.read_text(encoding="utf-8"))
+    connect = only(blocks, "python", "pyexasol.connect")
+    deploy = only(blocks, "bash", "--no-deploy-slc")
+
+    monkeypatch.chdir(workdir)  # the doc's snippet reads the relative .sme-local/stack.json
+    namespace: dict = {}
+    results: list[tuple] = []
+    try:
+        for language, text in blocks:
+            if text == connect:
+                exec(text, namespace)  # noqa: S102 (the doc's own snippet)
+            elif text == deploy:
+                _run_bash(text, stack, workdir)
+            elif language == "sql":
+                results += _run_sql(namespace["db"], text, stack)
+    finally:
+        if "db" in namespace:
+            namespace["db"].close()
+
+    by_start = {statement.split("(")[0].split("\n")[0]: (count, rows) for statement, count, rows in results}
+    assert by_start["IMPORT INTO DEMO.CHURN FROM CSV AT AWS_CONN FILE 'sme-local-datasets/DEMO.CHURN.csv'"][0] == 3333
+    assert by_start["EXECUTE SCRIPT SME.SME_POLL_SAGEMAKER_AUTOPILOT_JOB_STATUS"][1][0][0] == "Completed"
+    assert by_start["EXECUTE SCRIPT SME.SME_LIST_SAGEMAKER_AUTOPILOT_CANDIDATES"][1]  # a leaderboard
+    scores = [rows for statement, _, rows in results if '"AUC"' in statement]
+    accuracy, precision, recall, auc = scores[0][0]
+    assert accuracy > 0.85 and auc > 0.7, scores  # better than always answering "stays" (0.85, AUC 0.5)
