@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -129,3 +130,40 @@ def test_the_tutorial_runs_verbatim_block_by_block(workdir, up_with_defaults, mo
     scores = [rows for statement, _, rows in results if '"AUC"' in statement]
     accuracy, precision, recall, auc = scores[0][0]
     assert accuracy > 0.85 and auc > 0.7, scores  # better than always answering "stays" (0.85, AUC 0.5)
+
+
+def _staged_object(stack: dict) -> dict:
+    import boto3
+    s3 = boto3.client("s3", endpoint_url=stack["aws_endpoint_url"], region_name=stack["aws_region"],
+                      aws_access_key_id=stack["aws_access_key_id"],
+                      aws_secret_access_key=stack["aws_secret_access_key"])
+    listed = s3.list_objects_v2(Bucket=stack["s3_bucket"], Prefix="sme-local-datasets/")
+    return {entry["Key"]: entry["ETag"] for entry in listed.get("Contents", [])}
+
+
+def test_up_stages_the_demo_data_again_on_every_start_without_duplicates(workdir):  # noqa: F811
+    first = UpProcess(workdir)
+    try:
+        staged = _staged_object(first.stack)
+    finally:
+        assert first.stop() == 0
+    second = UpProcess(workdir)
+    try:
+        assert _staged_object(second.stack) == staged
+    finally:
+        second.stop()
+    assert list(staged) == ["sme-local-datasets/DEMO.CHURN.csv"]
+
+
+def test_up_without_the_datasets_still_starts_and_says_what_is_missing(workdir, tmp_path, monkeypatch):  # noqa: F811
+    empty = tmp_path / "no-datasets"
+    empty.mkdir()
+    monkeypatch.setenv("SME_LOCAL_DATA_DIR", str(empty))  # inherited by the sme-local up process
+    process = UpProcess(workdir)
+    try:
+        assert _staged_object(process.stack) == {}
+    finally:
+        process.process.send_signal(signal.SIGINT)
+        _, errors = process.process.communicate(timeout=30)
+    assert "E-SME-503" in errors and "SME_LOCAL_DATA_DIR" in errors
+    assert "Traceback" not in errors
