@@ -15,20 +15,14 @@ from sme_local.extension import run_sme_deploy
 from sme_local.extension_calls import ExtensionCalls
 from sme_local.loading import load_table
 from sme_local.sql_console import sql_string
+from tests.old_extension_schema import old_jobs_table_ddl
 
 pytestmark = pytest.mark.slow
 
 OLD_SCHEMA, DATA = "OLD_SME", "OLD_DATA"
 JOB, OLD_EP, NEW_EP = "oldjob1", "oldjob1ep", "oldjob1-new"  # the old extension allowed no "-"
 OLD_CONNECTION = "SME_SAGEMAKER_AUTOPILOT_ENDPOINT_CONNECTION_" + OLD_EP.upper()
-OLD_DDL = f'''CREATE TABLE "{OLD_SCHEMA}"."SME_METADATA_AUTOPILOT_JOBS" (
-    datetime TIMESTAMP NOT NULL, job_name VARCHAR(32) PRIMARY KEY,
-    aws_credentials_connection_name VARCHAR(200) NOT NULL, iam_sagemaker_role VARCHAR(200) NOT NULL,
-    s3_bucket_uri VARCHAR(200) NOT NULL, s3_output_path VARCHAR(100) NOT NULL,
-    target_attribute_name VARCHAR(100) NOT NULL, problem_type VARCHAR(100), objective VARCHAR(100),
-    max_runtime_for_automl_job_in_seconds INT, max_candidates INT, max_runtime_per_training_job_in_seconds INT,
-    session_id DECIMAL(20,0) NOT NULL, script_user VARCHAR(100) NOT NULL,
-    column_names VARCHAR(2000000) NOT NULL, column_types VARCHAR(2000000) NOT NULL)'''
+OLD_DDL = old_jobs_table_ddl(OLD_SCHEMA)
 
 
 def _wait(check, timeout=120.0):

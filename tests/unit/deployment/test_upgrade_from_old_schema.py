@@ -11,17 +11,11 @@ import pytest
 from exasol_emulator.api import Emulator
 from exasol_sagemaker_extension.deployment.installation import metadata_statements
 from exasol_sagemaker_extension.deployment.metadata_ddl import JOBS_TABLE
+from tests.old_extension_schema import old_jobs_table_ddl
 
 os.environ["EXASOL_TELEMETRY_DISABLE"] = "1"
 SCHEMA = "OLD_SME"
-OLD_DDL = f'''CREATE TABLE "{SCHEMA}"."SME_METADATA_AUTOPILOT_JOBS" (
-    datetime TIMESTAMP NOT NULL, job_name VARCHAR(32) PRIMARY KEY,
-    aws_credentials_connection_name VARCHAR(200) NOT NULL, iam_sagemaker_role VARCHAR(200) NOT NULL,
-    s3_bucket_uri VARCHAR(200) NOT NULL, s3_output_path VARCHAR(100) NOT NULL,
-    target_attribute_name VARCHAR(100) NOT NULL, problem_type VARCHAR(100), objective VARCHAR(100),
-    max_runtime_for_automl_job_in_seconds INT, max_candidates INT, max_runtime_per_training_job_in_seconds INT,
-    session_id DECIMAL(20,0) NOT NULL, script_user VARCHAR(100) NOT NULL,
-    column_names VARCHAR(2000000) NOT NULL, column_types VARCHAR(2000000) NOT NULL)'''
+OLD_DDL = old_jobs_table_ddl(SCHEMA)
 OLD_ROW = ("2024-05-06 07:08:09.000000", "oldjob1", "AWS_CONN", "arn:aws:iam::123456789012:role/SageMaker",
            "s3://my-bucket", "sme/old", "CHURN", "BinaryClassification", '{"MetricName":"F1"}', 3600, 5, 600,
            1796282830913000, "SYS", "STATE;DAY_MINS;CHURN", "VARCHAR(2) UTF8;DECIMAL(6,1);BOOLEAN")
