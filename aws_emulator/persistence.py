@@ -2,7 +2,7 @@
 
 moto holds all state in its backend objects (``s3_backends``, ``iam_backends``, ``sts_backends``,
 ``sagemaker_backends``: per account, per region); they pickle as they are (moto's S3 keys define their own pickled
-form). A snapshot is those backends plus what the hooks keep beside them (the candidates of trained jobs), written
+form). The one index moto keeps outside them, the bucket namespace, is rebuilt from the restored buckets. A snapshot is those backends plus what the hooks keep beside them (the candidates of trained jobs), written
 to a temporary file and renamed over the old one, so that a crash while writing leaves the previous snapshot.
 The file is readable by its owner only: it holds the users' S3 objects.
 """
@@ -52,7 +52,17 @@ class StateFile:
             for account, regions in accounts.items():
                 for region, backend in regions.items():
                     dict.__setitem__(_BACKENDS[service][account], region, backend)
+        _register_bucket_names()
         return state["extra"]
+
+
+def _register_bucket_names() -> None:
+    """moto keeps the global bucket namespace beside its S3 backends (``s3_backends.bucket_accounts``), not in
+    them; without it a restored bucket is invisible to CreateBucket, which would replace it with an empty one."""
+    for partitions in s3_backends.values():
+        for backend in dict.values(partitions):
+            for bucket in [*backend.buckets.values(), *backend.table_buckets.values()]:
+                s3_backends.bucket_accounts[bucket.name] = (bucket.partition, bucket.account_id)
 
 
 def _pickled_state(extra: dict[str, Any]) -> bytes:

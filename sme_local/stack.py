@@ -123,7 +123,7 @@ class LocalStack:
             raise SmeError("E-SME-501", f"The AWS emulator did not start: {error}", [
                 "Read the log file named above; pass another --aws-port if the port is taken.",
             ]) from None
-        self._aws.create_bucket(self._s3_bucket)
+        self._create_s3_bucket()
         role_arn = self._create_sagemaker_role()
         try:
             self._exasol = Emulator(self.data_dir / "exasol", port=self._db_port, bucketfs_port=self._bucketfs_port,
@@ -143,6 +143,13 @@ class LocalStack:
             aws_access_key_id=self._aws.access_key_id, aws_secret_access_key=self._aws.secret_access_key,
             iam_sagemaker_role=role_arn,
         )
+
+    def _create_s3_bucket(self) -> None:
+        """A restarted stack finds its bucket (with the users' objects) restored; it must not be created again."""
+        try:
+            self.aws.create_bucket(self._s3_bucket)
+        except self.aws.client("s3").exceptions.BucketAlreadyOwnedByYou:
+            pass
 
     def _create_sagemaker_role(self) -> str:
         """The execution role a real account needs (see the tutorial's IAM section), so the ARN is a real one."""

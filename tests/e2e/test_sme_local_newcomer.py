@@ -108,8 +108,6 @@ def _connect(stack: dict):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="open: after the restart the job polls Completed, but scoring still gets "
-                   "E-SME-153 within 60 s (the restored endpoint does not turn InService); see the h9-local report")
 def test_a_restarted_stack_keeps_jobs_and_endpoints_so_scoring_and_polling_work(workdir):
     """up, train and deploy, stop with Ctrl-C, up again with the same (default, relative) --dir: the endpoint
     serves again and the job polls as Completed, without retraining."""
