@@ -103,7 +103,7 @@ class AutoMLJobRunner:
             target = data.target.astype(float).to_numpy()
         if mode == artifacts.HYPERPARAMETER_TUNING:
             self._progress.secondary_status("ModelTuning")
-        budget, budget_is_users = self._time_budget()
+        budget = self._time_budget()
         spec = search.SearchSpec(
             problem_type=problem_type, classification=labels is not None,
             class_count=len(labels) if labels is not None else 0, objective=objective,
@@ -118,7 +118,9 @@ class AutoMLJobRunner:
                       for c in found.candidates]
         if request.max_candidates is not None and found.trials >= request.max_candidates:
             secondary = "MaxCandidatesReached"
-        elif budget_is_users and found.search_seconds >= 0.95 * budget:
+        elif found.search_seconds >= 0.95 * budget:
+            # The user's MaxAutoMLJobRuntimeInSeconds or this machine's cap (--max-training-seconds) ended the
+            # search before MaxCandidates: the poll result then says why fewer candidates were trained.
             secondary = "MaxAutoMLJobRuntimeReached"
         else:
             secondary = "Completed"
@@ -134,13 +136,12 @@ class AutoMLJobRunner:
             raise JobFailure(f"No data files were found under {', '.join(self._request.input_uris)}.")
         return objects
 
-    def _time_budget(self) -> tuple[float, bool]:
-        """Seconds left for the search, and whether the user's MaxAutoMLJobRuntimeInSeconds is what limits it."""
+    def _time_budget(self) -> float:
+        """Seconds left for the search: the user's MaxAutoMLJobRuntimeInSeconds, capped by this machine's limit."""
         elapsed = time.monotonic() - self._started
         users = self._request.max_job_seconds
         users_left = users - elapsed if users is not None else math.inf
-        budget = max(1.0, min(users_left, self._settings.max_training_seconds))
-        return budget, users_left <= self._settings.max_training_seconds
+        return max(1.0, min(users_left, self._settings.max_training_seconds))
 
     def _publish(self, candidate: search.TrainedCandidate, mode: str, features: FeatureTransform,
                  labels: list[str] | None, binary: bool, objective: metrics.Metric) -> dict[str, Any]:
