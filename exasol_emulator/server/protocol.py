@@ -303,7 +303,7 @@ class ClientConnection:
             elif name == "feedbackInterval":
                 self._feedback_interval = _feedback_interval(value)
             elif name == "resultSetMaxRows":
-                if name == "resultSetMaxRows" and value:
+                if value:
                     raise SqlError("0A000", "E-EMU-2: attribute resultSetMaxRows is not supported by the Exasol "
                                             "emulator. Mitigation: use LIMIT in the query")
             else:

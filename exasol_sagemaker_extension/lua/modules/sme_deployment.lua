@@ -129,17 +129,25 @@ local function check_name_case(endpoint_name)
     end
 end
 
--- The statements that remove what a failed deployment left behind, for the E-SME-36 mitigations.
+-- What a failed deployment may leave beside the endpoint, in creation order: how to name it and how to remove it.
+local LEFTOVERS = {
+    { key = "connection", describe = function(name) return "model connection " .. identifiers.quote(name) end,
+      remove = function(name) return "DROP CONNECTION " .. identifiers.quote(name) end },
+    { key = "udf", describe = function(name) return "prediction UDF " .. name end,
+      remove = function(name) return "DROP SCRIPT " .. name end },
+}
+
+-- The statements that remove what a failed deployment left behind, for the E-SME-36 mitigations. Once the
+-- metadata row exists, the delete script removes the connection and UDF as well.
 local function removal_advice(created)
     local advice = { string.format("EXECUTE SCRIPT %s(%s, <connection_name>, <aws_region>) deletes the endpoint,"
         .. " its endpoint config and model", identifiers.qualified(exa.meta.script_schema,
             "SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT"), "'" .. created.endpoint .. "'") }
     if not created.metadata then
-        if created.connection then
-            advice[#advice + 1] = "DROP CONNECTION " .. identifiers.quote(created.connection)
-        end
-        if created.udf then
-            advice[#advice + 1] = "DROP SCRIPT " .. created.udf
+        for _, leftover in ipairs(LEFTOVERS) do
+            if created[leftover.key] then
+                advice[#advice + 1] = leftover.remove(created[leftover.key])
+            end
         end
     end
     return table.concat(advice, "; ")
@@ -152,11 +160,10 @@ local function after_endpoint(created, steps)
         local ok, cause = pcall(step.run)
         if not ok then
             local exists = { string.format("SageMaker endpoint %q with its endpoint config and model", created.endpoint) }
-            if created.connection then
-                exists[#exists + 1] = "model connection " .. identifiers.quote(created.connection)
-            end
-            if created.udf then
-                exists[#exists + 1] = "prediction UDF " .. created.udf
+            for _, leftover in ipairs(LEFTOVERS) do
+                if created[leftover.key] then
+                    exists[#exists + 1] = leftover.describe(created[leftover.key])
+                end
             end
             errors.raise_error("E-SME-36", string.format("Endpoint %q is deployed and incurs costs, but %s failed: %s",
                 created.endpoint, step.what, tostring(cause)), {
