@@ -93,3 +93,7 @@ class ExtensionCalls:
 
     def delete(self, endpoint_name: str) -> list[dict[str, Any]]:
         return self._script("SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT", endpoint_name, self.connection_name, None)
+
+    def reconcile(self, action: str = "list") -> list[dict[str, Any]]:
+        """The extension's SageMaker resources next to the metadata; ``delete_orphans`` removes the orphans."""
+        return self._script("SME_RECONCILE_SAGEMAKER_RESOURCES", self.connection_name, None, action)

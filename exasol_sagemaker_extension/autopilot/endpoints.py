@@ -34,6 +34,7 @@ from exasol_sagemaker_extension.autopilot.names import (
     validate_endpoint_name,
     validate_job_name,
 )
+from exasol_sagemaker_extension.autopilot.resource_tags import extension_tags
 from exasol_sagemaker_extension.errors import SmeError
 
 DEFAULT_TIMEOUT_SECONDS = 1800.0
@@ -47,6 +48,8 @@ class DeploymentSpec:
     compute: EndpointCompute
     candidate_name: str | None = None
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+    # The extension's schema, named in the tags of the model, config and endpoint (None: no own tags).
+    extension_schema: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,8 @@ def deploy(
         "describe the endpoint", spec.endpoint_name, secrets,
     )
     if existing is None:
-        _create_resources(client, deployment, job["RoleArn"], containers, spec.compute, secrets)
+        tags = [] if spec.extension_schema is None else extension_tags(spec.extension_schema, spec.job_name)
+        _create_resources(client, deployment, job["RoleArn"], containers, spec.compute, tags, secrets)
     else:
         deployment = _adopt_existing(client, existing, deployment, candidate, secrets)
     status = wait_until_in_service(client, spec.endpoint_name, spec.timeout_seconds, on_progress, secrets, sleep)
@@ -165,18 +169,21 @@ def _create_resources(
     role_arn: str,
     containers: list[dict[str, Any]],
     compute: EndpointCompute,
+    tags: list[dict[str, str]],
     secrets: tuple[str, ...],
 ) -> None:
     """Create model, config and endpoint, replacing a model/config left behind without its endpoint."""
+    tagged = {"Tags": tags} if tags else {}
     model, config = deployment.model_name, deployment.endpoint_config_name
     unless_missing(lambda: client.delete_endpoint_config(EndpointConfigName=config), "delete the stale endpoint config", config, secrets)
     unless_missing(lambda: client.delete_model(ModelName=model), "delete the stale model", model, secrets)
     with aws_call("create the model", model, secrets=secrets):
-        client.create_model(ModelName=model, ExecutionRoleArn=role_arn, Containers=containers)
+        client.create_model(ModelName=model, ExecutionRoleArn=role_arn, Containers=containers, **tagged)
     with aws_call("create the endpoint config", config, secrets=secrets):
-        client.create_endpoint_config(EndpointConfigName=config, ProductionVariants=[compute.production_variant(model)])
+        client.create_endpoint_config(
+            EndpointConfigName=config, ProductionVariants=[compute.production_variant(model)], **tagged)
     with aws_call("create the endpoint", deployment.endpoint_name, secrets=secrets):
-        client.create_endpoint(EndpointName=deployment.endpoint_name, EndpointConfigName=config)
+        client.create_endpoint(EndpointName=deployment.endpoint_name, EndpointConfigName=config, **tagged)
 
 
 def _adopt_existing(

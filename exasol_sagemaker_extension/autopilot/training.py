@@ -17,6 +17,7 @@ import boto3
 
 from exasol_sagemaker_extension.autopilot.aws_errors import aws_call
 from exasol_sagemaker_extension.autopilot.credentials import session_secrets
+from exasol_sagemaker_extension.autopilot import resource_tags
 from exasol_sagemaker_extension.autopilot.names import validate_job_name
 from exasol_sagemaker_extension.errors import SmeError
 
@@ -34,7 +35,8 @@ ALL_METRICS = tuple(sorted({m for metrics in METRICS_BY_PROBLEM_TYPE.values() fo
 # AWS's documented defaults; AWS wants problem type and objective together or neither.
 DEFAULT_METRIC = {"BinaryClassification": "F1", "MulticlassClassification": "Accuracy", "Regression": "MSE"}
 MAX_CANDIDATES_RANGE = (1, 750)
-MAX_TAGS = 50
+# AWS allows 50 tags per resource, and the extension adds its own (see resource_tags).
+MAX_TAGS = 50 - resource_tags.RESERVED_TAG_COUNT
 INPUT_CONTENT_TYPE = "text/csv;header=present"
 _S3_URI_PATTERN = re.compile(r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?$")
 _ROLE_ARN_PATTERN = re.compile(r"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-/]+$")
@@ -60,6 +62,8 @@ class TrainingSpec:
     sample_weight_attribute_name: str | None = None
     validation_fraction: float | None = None
     tags: Mapping[str, str] | None = None
+    # The extension's schema, named in the job's tags so that reconciliation finds the job (None: no own tags).
+    extension_schema: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,8 +113,11 @@ def build_create_request(spec: TrainingSpec) -> dict[str, Any]:
         request["AutoMLJobObjective"] = {"MetricName": metric}
     if spec.validation_fraction is not None:
         request["DataSplitConfig"] = {"ValidationFraction": _validation_fraction(spec.validation_fraction)}
-    if spec.tags:
-        request["Tags"] = _tags(spec.tags)
+    tags = _tags(spec.tags) if spec.tags else []
+    if spec.extension_schema is not None:
+        tags += resource_tags.extension_tags(spec.extension_schema, spec.job_name)
+    if tags:
+        request["Tags"] = tags
     return request
 
 
@@ -269,6 +276,7 @@ def _tags(tags: Mapping[str, str]) -> list[dict[str, str]]:
             and 1 <= len(key) <= 128
             and len(value) <= 256
             and not key.lower().startswith("aws:")
+            and not key.lower().startswith(resource_tags.KEY_PREFIX)
             and _TAG_TEXT_PATTERN.match(key)
             and _TAG_TEXT_PATTERN.match(value)
         )
@@ -278,7 +286,8 @@ def _tags(tags: Mapping[str, str]) -> list[dict[str, str]]:
                 f"The tag {key!r}: {value!r} breaks AWS's tag rules.",
                 [
                     "Keys: 1-128 characters, values: up to 256, both strings of letters, digits, spaces and "
-                    "_ . : / = + - @; keys must not start with 'aws:'.",
+                    "_ . : / = + - @; keys must not start with 'aws:' or "
+                    f"'{resource_tags.KEY_PREFIX}' (the extension's own tags).",
                 ],
             )
         result.append({"Key": key, "Value": value})

@@ -84,6 +84,20 @@ CONTROL_PLANE_UDFS: tuple[ControlPlaneUdf, ...] = (
             ("OUTCOME", "VARCHAR(32)"),
         ),
     ),
+    ControlPlaneUdf(
+        name="SME_AUTOPILOT_RECONCILIATION_UDF",
+        module="exasol_sagemaker_extension.udfs.reconciliation",
+        class_name="ReconciliationUdf",
+        emits=(
+            ("RESOURCE_TYPE", "VARCHAR(32)"),
+            ("RESOURCE_NAME", "VARCHAR(256)"),
+            ("AWS_STATUS", "VARCHAR(32)"),
+            ("JOB_NAME", "VARCHAR(32)"),
+            ("SERVING_ENDPOINT", "VARCHAR(63)"),
+            ("VERDICT", "VARCHAR(32)"),
+            ("ACTION", "VARCHAR(32)"),
+        ),
+    ),
 )
 
 

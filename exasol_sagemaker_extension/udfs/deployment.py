@@ -36,6 +36,7 @@ class DeploymentUdf:
             ),
             candidate_name=request.text("candidate_name"),
             timeout_seconds=request.number("timeout_seconds") or DEFAULT_TIMEOUT_SECONDS,
+            extension_schema=self._exa.meta.script_schema,
         )
         deployment = deploy(
             request.aws_session(self._exa),

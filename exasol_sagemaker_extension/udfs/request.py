@@ -50,6 +50,24 @@ class UdfRequest:
     def mapping(self, key: str) -> dict[str, Any] | None:
         return self._typed(key, (dict,), "a JSON object", False)
 
+    def texts(self, key: str) -> list[str]:
+        """A list of strings; absent means empty."""
+        items = self._document.get(key)
+        if items is None:
+            return []
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise _wrong_type(key, "a list of strings", items)
+        return items
+
+    def flag(self, key: str) -> bool:
+        """A boolean; absent means false."""
+        value = self._document.get(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise _wrong_type(key, "true or false", value)
+        return value
+
     def aws_session(self, exa: Any) -> boto3.Session:
         """The session for the common keys aws_credentials_connection_name, aws_region and the role keys."""
         return session_from_exa(

@@ -32,6 +32,7 @@ class TrainingUdf:
             sample_weight_attribute_name=request.text("sample_weight_attribute_name"),
             validation_fraction=request.number("validation_fraction"),
             tags=request.mapping("tags"),
+            extension_schema=self._exa.meta.script_schema,
         )
         started = start_training(request.aws_session(self._exa), spec)
         return json.dumps({"job_name": started.job_name, "job_arn": started.job_arn})

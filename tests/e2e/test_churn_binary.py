@@ -59,3 +59,26 @@ def test_the_deleted_endpoint_is_recorded_as_deleted(tutorial_result, console):
     assert len(rows) == 1
     assert rows[0]["STATUS"] == "deleted" and rows[0]["DELETED_AT"] is not None
     assert rows[0]["UDF_SCHEMA_NAME"] == SCHEMA
+
+
+def test_reconciliation_tracks_the_job_and_removes_an_orphan_left_in_sagemaker(tutorial_result, e2e_stack, calls):
+    sagemaker = e2e_stack.aws_client("sagemaker")
+    job = tutorial_result.job_name
+    role = sagemaker.describe_auto_ml_job_v2(AutoMLJobName=job)["RoleArn"]
+    tags = {t["Key"]: t["Value"] for t in sagemaker.list_tags(
+        ResourceArn=sagemaker.describe_auto_ml_job_v2(AutoMLJobName=job)["AutoMLJobArn"])["Tags"]}
+    assert tags["exasol-sme:schema"] == e2e_stack.extension_schema and tags["exasol-sme:job"] == job
+    # What a deployment that failed after CreateModel leaves behind: a tagged model without config or endpoint.
+    sagemaker.create_model(ModelName="e2e-half-made-model", ExecutionRoleArn=role,
+                           PrimaryContainer={"Image": "autopilot-e2e"},
+                           Tags=[{"Key": k, "Value": v} for k, v in tags.items() if k.startswith("exasol-sme:")])
+
+    listed = {(r["RESOURCE_TYPE"], r["RESOURCE_NAME"]): (r["VERDICT"], r["ACTION"]) for r in calls.reconcile()}
+    assert listed[("AUTOML_JOB", job)] == ("TRACKED", "NONE")
+    assert listed[("MODEL", "e2e-half-made-model")] == ("ORPHAN", "NONE")
+    # the tutorial deleted its endpoint: neither it nor its config and model are left
+    assert not [key for key in listed if key[0] != "AUTOML_JOB" and tutorial_result.endpoint_name in key[1]]
+
+    removed = {(r["RESOURCE_TYPE"], r["RESOURCE_NAME"]): r["ACTION"] for r in calls.reconcile("delete_orphans")}
+    assert removed[("MODEL", "e2e-half-made-model")] == "DELETED"
+    assert "e2e-half-made-model" not in [m["ModelName"] for m in sagemaker.list_models()["Models"]]

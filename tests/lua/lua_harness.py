@@ -110,6 +110,17 @@ def run_entry(name: str, args: list[Any], db: ScriptedDatabase, cjson_version: s
     return result
 
 
+def failing_entry(name: str, args: list[Any], before: list[tuple[Expectation, Any]]) -> tuple[str, list[str]]:
+    """Runs an entry script against the scripted statements ``before``; it must fail. Returns the SME error text
+    and the statements the script sent."""
+    db = ScriptedDatabase()
+    for sql, answer in before:
+        db.expect(sql, answer)
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(name, args, db)
+    return sme_error(excinfo), db.sent
+
+
 def sme_error(excinfo: pytest.ExceptionInfo[QueryError]) -> str:
     """The SME error text inside a script error, e.g. 'E-SME-6: ...\\nMitigation: ...'."""
     match = re.fullmatch(r'"(.*)" caught in script "SME"\."\w+" at line \d+', excinfo.value.text, re.DOTALL)

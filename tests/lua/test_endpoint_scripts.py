@@ -11,7 +11,7 @@ import pytest
 
 from exasol_emulator.lua_runtime import QueryError, RowCount
 
-from lua_harness import ScriptedDatabase, empty, rows, run_entry, sme_error, sql_literal_value, udf_call
+from lua_harness import ScriptedDatabase, empty, failing_entry, rows, run_entry, sme_error, sql_literal_value, udf_call
 
 DEPLOY = "SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT"
 SERVERLESS = "SME_DEPLOY_SAGEMAKER_AUTOPILOT_SERVERLESS_ENDPOINT"
@@ -168,14 +168,9 @@ def test_serverless_deployment():
     ],
 )
 def test_nothing_is_deployed_when_a_check_fails(script, args, before, code, fragment):
-    db = ScriptedDatabase()
-    for sql, answer in before:
-        db.expect(sql, answer)
-    with pytest.raises(QueryError) as excinfo:
-        run_entry(script, args, db)
-    text = sme_error(excinfo)
+    text, sent = failing_entry(script, args, before)
     assert text.startswith(code + ": ") and fragment in text
-    assert not any("DEPLOYMENT_UDF\"(" in sql for sql in db.sent)
+    assert not any("DEPLOYMENT_UDF\"(" in sql for sql in sent)
 
 
 def test_deploying_an_unfinished_job_passes_the_udf_error_through():
@@ -304,12 +299,7 @@ def test_deleting_an_unknown_endpoint_is_an_error():
                                 (lambda sql: None, RowCount(0)), (MARK_DELETED_SQL, QueryError("42500", "no"))], "E-SME-42"),
 ])
 def test_deletion_failures(args, before, code):
-    db = ScriptedDatabase()
-    for sql, answer in before:
-        db.expect(sql, answer)
-    with pytest.raises(QueryError) as excinfo:
-        run_entry(DELETE, args, db)
-    assert sme_error(excinfo).startswith(code + ": ")
+    assert failing_entry(DELETE, args, before)[0].startswith(code + ": ")
 
 
 def test_sample_weight_column_is_not_a_prediction_feature():

@@ -6,7 +6,7 @@ import pytest
 
 from exasol_emulator.lua_runtime import QueryError, RowCount
 
-from lua_harness import ScriptedDatabase, empty, rows, run_entry, sme_error, udf_call
+from lua_harness import ScriptedDatabase, empty, failing_entry, rows, run_entry, sme_error, udf_call
 
 ROLE = "arn:aws:iam::123456789012:role/Analyst"
 JOB_SQL = (
@@ -69,12 +69,7 @@ def test_poll_of_a_job_unknown_to_the_metadata_updates_nothing():
     ],
 )
 def test_poll_argument_errors(args, before, code, fragment):
-    db = ScriptedDatabase()
-    for sql, answer in before:
-        db.expect(sql, answer)
-    with pytest.raises(QueryError) as excinfo:
-        run_entry(POLL, args, db)
-    text = sme_error(excinfo)
+    text, _ = failing_entry(POLL, args, before)
     assert text.startswith(code + ": ") and fragment in text
 
 

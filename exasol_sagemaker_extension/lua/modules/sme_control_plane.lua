@@ -1,7 +1,9 @@
 -- Calls of the control-plane UDFs (training, status, candidates, deployment, deletion). Each takes one JSON
--- request built with cjson, so user values reach Python as data, never as SQL text.
+-- request built with sme_json (lists marked json.array stay arrays when empty), so user values reach Python as
+-- data, never as SQL text.
 
 local cjson = require("cjson")
+local json = require("sme_json")
 local errors = require("sme_errors")
 local database = require("sme_database")
 local identifiers = require("sme_identifiers")
@@ -26,7 +28,7 @@ end
 -- Runs SELECT "<script schema>"."<udf>"(:request_json); `failure` as for sme_database.run.
 function M.call(udf_name, request, failure)
     local sql = "SELECT " .. identifiers.qualified(exa.meta.script_schema, udf_name) .. "(:request_json)"
-    return database.run(sql, { request_json = cjson.encode(request) }, failure)
+    return database.run(sql, { request_json = json.encode(request) }, failure)
 end
 
 -- Decodes a UDF's JSON answer and checks that it has the given keys (E-SME-19 otherwise).

@@ -20,31 +20,31 @@ local function table_name()
     return identifiers.qualified(exa.meta.script_schema, TABLE)
 end
 
+local function read_failure(endpoint_name)
+    return {
+        code = "E-SME-18",
+        message = endpoint_name and string.format("Reading the metadata of endpoint %q from %s failed",
+            endpoint_name, table_name()) or string.format("Reading %s failed", table_name()),
+        mitigations = { "Check that the extension is installed in this schema and that you may read " .. TABLE .. "." },
+    }
+end
+
 -- The endpoint's row with lower-case keys (absent values are nil), or nil for an unknown endpoint.
 function M.find(endpoint_name)
-    return rows.find(table_name(), "ENDPOINT_NAME", endpoint_name, FIND_COLUMNS, {
-        code = "E-SME-18",
-        message = string.format("Reading the metadata of endpoint %q from %s failed", endpoint_name, table_name()),
-        mitigations = { "Check that the extension is installed in this schema and that you may read " .. TABLE .. "." },
-    })
+    return rows.find(table_name(), "ENDPOINT_NAME", endpoint_name, FIND_COLUMNS, read_failure(endpoint_name))
 end
 
 -- Names of recorded endpoints that differ from `endpoint_name` only in case. SageMaker treats such names as one
 -- endpoint (CreateEndpoint is case-insensitive), and the model connection's name is upper-cased, so they would
 -- share one connection.
 function M.case_variants(endpoint_name)
-    local result = database.run("SELECT ENDPOINT_NAME FROM " .. table_name() .. " WHERE UPPER(ENDPOINT_NAME) ="
-        .. " UPPER(:endpoint_name) AND ENDPOINT_NAME <> :endpoint_name ORDER BY ENDPOINT_NAME",
-        { endpoint_name = endpoint_name }, {
-            code = "E-SME-18",
-            message = string.format("Reading %s failed", table_name()),
-            mitigations = { "Check that the extension is installed in this schema and that you may read " .. TABLE .. "." },
-        })
-    local names = {}
-    for i = 1, #result do
-        names[i] = result[i][1]
-    end
-    return names
+    return rows.keys(table_name(), "ENDPOINT_NAME", "UPPER(ENDPOINT_NAME) = UPPER(:endpoint_name) AND"
+        .. " ENDPOINT_NAME <> :endpoint_name", { endpoint_name = endpoint_name }, read_failure())
+end
+
+-- Names of the recorded endpoints not marked deleted: what the metadata says exists in SageMaker.
+function M.live_names()
+    return rows.keys(table_name(), "ENDPOINT_NAME", "STATUS IS NULL OR STATUS <> 'deleted'", {}, read_failure())
 end
 
 -- Replaces the endpoint's row by a freshly deployed one; `row` has the lower-case INSERT_COLUMNS as keys.

@@ -30,7 +30,8 @@ end
 local function read_failure(job_name)
     return {
         code = "E-SME-18",
-        message = string.format("Reading the metadata of job %q from %s failed", job_name, table_name()),
+        message = job_name and string.format("Reading the metadata of job %q from %s failed", job_name,
+            table_name()) or string.format("Reading %s failed", table_name()),
         mitigations = { "Check that the extension is installed in this schema and that you may read " .. TABLE .. "." },
     }
 end
@@ -38,6 +39,11 @@ end
 -- The job's row as a table with lower-case keys (absent values are nil), or nil for an unknown job.
 function M.find(job_name)
     return rows.find(table_name(), "JOB_NAME", job_name, FIND_COLUMNS, read_failure(job_name))
+end
+
+-- Names of every recorded job.
+function M.names()
+    return rows.keys(table_name(), "JOB_NAME", "JOB_NAME IS NOT NULL", {}, read_failure())
 end
 
 -- Inserts a new job row; `row` has the lower-case names of INSERT_COLUMNS as keys (nil = NULL).

@@ -22,6 +22,17 @@ function M.find(table_name, key_column, key, columns, failure)
     return row
 end
 
+-- The values of `key_column` in the rows that `condition` (SQL with named parameters `params`) selects, sorted.
+function M.keys(table_name, key_column, condition, params, failure)
+    local result = database.run("SELECT " .. key_column .. " FROM " .. table_name .. " WHERE " .. condition
+        .. " ORDER BY " .. key_column, params, failure)
+    local keys = {}
+    for i = 1, #result do
+        keys[i] = result[i][1]
+    end
+    return keys
+end
+
 -- Inserts `row` (lower-case names of `columns` as keys, nil = NULL) and sets `timestamp_column` to now.
 function M.insert(table_name, columns, row, timestamp_column, failure)
     local params, placeholders = {}, {}

@@ -258,6 +258,10 @@ local function check_roles(given)
     end
 end
 
+-- The extension tags every resource it creates (autopilot/resource_tags.py): AWS's 50 tags less its 3.
+local OWN_TAG_PREFIX = "exasol-sme:"
+local MAX_USER_TAGS = 47
+
 local function check_tags(tags)
     if tags == nil then
         return nil
@@ -271,13 +275,16 @@ local function check_tags(tags)
         end
         local key_length, value_length = text.length(key), text.length(value)
         if key_length == nil or key_length > 128 or key:sub(1, 4):lower() == "aws:"
+            or key:sub(1, #OWN_TAG_PREFIX):lower() == OWN_TAG_PREFIX
             or value_length == nil or value_length > 256 then
             out_of_range("tags", string.format("has an invalid tag %q", key),
-                "Tag keys have 1 to 128 characters and must not start with aws:; values have at most 256.")
+                "Tag keys have 1 to 128 characters and must not start with aws: or " .. OWN_TAG_PREFIX
+                .. "; values have at most 256.")
         end
     end
-    if count > 50 then
-        out_of_range("tags", "has more than 50 tags", "Give at most 50 tags.")
+    if count > MAX_USER_TAGS then
+        out_of_range("tags", "has more than " .. MAX_USER_TAGS .. " tags", "Give at most " .. MAX_USER_TAGS
+            .. " tags (AWS allows 50; the extension adds 3 of its own).")
     end
     return tags
 end

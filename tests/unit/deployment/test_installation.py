@@ -4,6 +4,7 @@ import pytest
 from lupa import lua54
 
 from exasol_sagemaker_extension.deployment.installation import installation_statements, render_sql_file
+from exasol_sagemaker_extension.deployment.udf_ddl import CONTROL_PLANE_UDFS
 from exasol_sagemaker_extension.errors import SmeError
 
 UNUSUAL_SCHEMA = 'Ä "quoted"; DROP SCHEMA x --'
@@ -16,7 +17,7 @@ def statements(lua_root, fixture_scripts):
 
 def test_order_schema_tables_migrations_views_udfs_scripts(statements):
     kinds = [statement.label.split(" ")[0] for statement in statements]
-    assert kinds == ["schema", "table"] + ["migration"] * 17 + ["table", "view", "view"] + ["UDF"] * 5 + ["Lua"] * 2
+    assert kinds == ["schema", "table"] + ["migration"] * 17 + ["table", "view", "view"] + ["UDF"] * len(CONTROL_PLANE_UDFS) + ["Lua"] * 2
 
 
 def test_same_input_gives_the_same_text(lua_root, fixture_scripts, statements):
@@ -27,7 +28,7 @@ def test_same_input_gives_the_same_text(lua_root, fixture_scripts, statements):
 def test_sql_file_terminates_scripts_with_slash_and_others_with_semicolon(statements):
     text = render_sql_file(statements)
     assert text.startswith('CREATE SCHEMA IF NOT EXISTS "SME";\n\n')
-    assert text.count("\n/\n") == 7  # five UDFs and two Lua scripts
+    assert text.count("\n/\n") == len(CONTROL_PLANE_UDFS) + 2  # the UDFs and the two fixture Lua scripts
     assert all(s.printable().endswith(";") != s.is_script for s in statements)
 
 
