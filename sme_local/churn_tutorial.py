@@ -50,6 +50,8 @@ class TutorialSettings:
     job_timeout_seconds: float = 240.0
     instance_type: str = "ml.m5.large"
     install_locally: bool = True
+    # False: use the existing connection connection_name as it is (e.g. one with a session token).
+    create_connection: bool = True
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,8 @@ class ChurnTutorial:
     def _prepare_data(self, console: SqlConsole) -> tuple[int, int]:
         self._step("Create the schema and the AWS connection (its address is the S3 bucket)")
         console.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(self.settings.schema)}")
-        create_aws_connection(console, self.settings.connection_name, self.description)
+        if self.settings.create_connection:
+            create_aws_connection(console, self.settings.connection_name, self.description)
         self._step("Load churn.csv into DEMO.CHURN (staged in S3, read with IMPORT)")
         rows = read_rows(self.settings.data_dir / CHURN.file_name, CHURN)
         load_table(console, self.description, self.settings.connection_name, CHURN, rows, self.settings.schema,
