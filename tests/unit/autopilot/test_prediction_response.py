@@ -16,19 +16,20 @@ from exasol_sagemaker_extension.autopilot.inference_response import (
     normalise_problem_type,
     parse_response,
 )
+from exasol_sagemaker_extension.autopilot.response_layout import autopilot_layout
 from exasol_sagemaker_extension.errors import SmeError
 
 ROWS_1_TO_3 = RowRange("churn-ep", 1, 3)
 
 
 def test_regression_is_one_number_per_line_crlf_tolerated():
-    result = parse_response(b"1.5\r\n-2e-05\r\n7\r\n", REGRESSION, ROWS_1_TO_3)
+    result = parse_response(b"1.5\r\n-2e-05\r\n7\r\n", autopilot_layout(REGRESSION), ROWS_1_TO_3)
     assert result == Predictions(["1.5", "-2e-05", "7"])
 
 
 def test_binary_classification_keeps_quoted_labels_whole():
     body = b'True.,0.91\n"no, never",0.6\n"say ""x""",0.5\n'
-    result = parse_response(body, BINARY_CLASSIFICATION, ROWS_1_TO_3)
+    result = parse_response(body, autopilot_layout(BINARY_CLASSIFICATION), ROWS_1_TO_3)
     assert result.labels == ["True.", "no, never", 'say "x"']
     assert result.probability == [0.91, 0.6, 0.5]
     assert all(type(p) is float for p in result.probability)
@@ -40,7 +41,7 @@ def test_multiclass_builds_a_label_to_probability_object_with_awkward_labels():
         "\"a, b\",0.7,\"[0.7, 0.2, 0.1]\",\"['a, b', \"\"it's\"\", 'c\"\"d']\"\n"
         "c\"d,0.5,\"[0.25, 0.25, 0.5]\",\"['a, b', \"\"it's\"\", 'c\"\"d']\"\n"
     ).encode()
-    result = parse_response(body, MULTICLASS_CLASSIFICATION, RowRange("ep", 10, 11))
+    result = parse_response(body, autopilot_layout(MULTICLASS_CLASSIFICATION), RowRange("ep", 10, 11))
     assert result.labels == ["a, b", 'c"d']
     assert result.probability == [0.7, 0.5]
     assert [json.loads(p) for p in result.probabilities] == [
@@ -50,14 +51,14 @@ def test_multiclass_builds_a_label_to_probability_object_with_awkward_labels():
 
 
 def test_multiclass_numeric_labels_become_json_keys():
-    result = parse_response(b'2,0.8,"[0.1, 0.1, 0.8]","[0, 1, 2]"\n', MULTICLASS_CLASSIFICATION, RowRange("ep", 1, 1))
+    result = parse_response(b'2,0.8,"[0.1, 0.1, 0.8]","[0, 1, 2]"\n', autopilot_layout(MULTICLASS_CLASSIFICATION), RowRange("ep", 1, 1))
     assert json.loads(result.probabilities[0]) == {"0": 0.1, "1": 0.1, "2": 0.8}
 
 
 @pytest.mark.parametrize("body", [b"1\n2\n", b"1\n2\n3\n4\n", b""])
 def test_a_row_count_mismatch_names_endpoint_and_rows(body):
     with pytest.raises(SmeError) as error:
-        parse_response(body, REGRESSION, RowRange("churn-ep", 1001, 1003))
+        parse_response(body, autopilot_layout(REGRESSION), RowRange("churn-ep", 1001, 1003))
     assert error.value.code == "E-SME-156"
     assert "rows 1001..1003" in error.value.message and "'churn-ep'" in error.value.message
 
@@ -76,7 +77,7 @@ def test_a_row_count_mismatch_names_endpoint_and_rows(body):
 )
 def test_malformed_answers_are_errors(body, problem_type):
     with pytest.raises(SmeError) as error:
-        parse_response(body, problem_type, ROWS_1_TO_3)
+        parse_response(body, autopilot_layout(problem_type), ROWS_1_TO_3)
     assert error.value.code == "E-SME-157" and "'churn-ep'" in error.value.message
 
 
