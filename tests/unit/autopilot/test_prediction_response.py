@@ -1,4 +1,4 @@
-"""Parsing Autopilot's text/csv inference responses."""
+"""Parsing inference responses: Autopilot's text/csv answers, and other layouts (CSV positions, JSON Lines keys)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,13 @@ from exasol_sagemaker_extension.autopilot.inference_response import (
     normalise_problem_type,
     parse_response,
 )
-from exasol_sagemaker_extension.autopilot.response_layout import autopilot_layout
+from exasol_sagemaker_extension.autopilot.response_layout import (
+    CSV,
+    JSON_LINES,
+    ResponseLayout,
+    autopilot_layout,
+    layout_from_config,
+)
 from exasol_sagemaker_extension.errors import SmeError
 
 ROWS_1_TO_3 = RowRange("churn-ep", 1, 3)
@@ -91,3 +97,42 @@ def test_problem_types_are_matched_case_insensitively_and_unknown_ones_rejected(
     with pytest.raises(SmeError) as error:
         normalise_problem_type("Clustering")
     assert error.value.code == "E-SME-164"
+
+
+def test_json_lines_values_are_read_by_key_whatever_their_json_type():
+    layout = ResponseLayout(JSON_LINES, label="label", probability="score", probabilities="scores", labels="classes")
+    body = (b'{"label": 1, "score": "0.5", "scores": [0.5, 0.5], "classes": [0, 1]}\n\n'
+            b'{"label": true, "score": 0.25, "scores": [0.75, 0.25], "classes": ["a", "b"], "extra": null}\n'
+            b'{"label": null, "score": 1, "scores": [1], "classes": ["x"]}\n')
+    result = parse_response(body, layout, ROWS_1_TO_3)
+    assert result.labels == ["1", "true", ""]
+    assert result.probability == [0.5, 0.25, 1.0]
+    assert [json.loads(p) for p in result.probabilities] == [{"0": 0.5, "1": 0.5}, {"a": 0.75, "b": 0.25}, {"x": 1.0}]
+
+
+def test_csv_values_are_read_at_their_positions_and_extra_fields_are_ignored():
+    layout = ResponseLayout(CSV, label=3, probability=1)
+    result = parse_response(b"0.9,x,yes,more\n0.1,y,no\n0.5,z,maybe\n", layout, ROWS_1_TO_3)
+    assert result == Predictions(["yes", "no", "maybe"], [0.9, 0.1, 0.5])
+
+
+@pytest.mark.parametrize(("layout", "body", "reason"), [
+    (ResponseLayout(CSV, label=3), b"a,b,c\na,b\na,b,c\n", "2 fields, but the layout reads field 3"),
+    (ResponseLayout(JSON_LINES, label="label"), b'{"label": 1}\n{"other": 2}\n{"label": 3}\n', "no key 'label'"),
+    (ResponseLayout(JSON_LINES, label="label"), b'{"label": 1}\n[2]\n{"label": 3}\n', "not a JSON object"),
+    (ResponseLayout(JSON_LINES, label="label"), b'{"label": 1}\n{"label": \n{"label": 3}\n', "not JSON"),
+])
+def test_answers_that_do_not_fit_the_layout_name_the_row(layout, body, reason):
+    with pytest.raises(SmeError) as error:
+        parse_response(body, layout, ROWS_1_TO_3)
+    assert error.value.code == "E-SME-157" and "row 2 of the rows 1..3" in error.value.message
+    assert reason in error.value.message
+
+
+def test_layout_from_config_defaults_to_autopilot_and_checks_the_problem_type():
+    assert layout_from_config(None, BINARY_CLASSIFICATION) == autopilot_layout(BINARY_CLASSIFICATION)
+    layout = layout_from_config({"format": JSON_LINES, "label": "predicted_label"}, REGRESSION)
+    assert layout == ResponseLayout(JSON_LINES, label="predicted_label")
+    with pytest.raises(SmeError) as error:
+        layout_from_config({"format": CSV, "label": 1}, BINARY_CLASSIFICATION)
+    assert error.value.code == "E-SME-240"
