@@ -29,7 +29,7 @@ ENDPOINT_SQL = (
     "SELECT JOB_NAME, UDF_SCHEMA_NAME, UDF_NAME, MODEL_CONNECTION_NAME, PROBLEM_TYPE, SERVERLESS_MEMORY_SIZE_IN_MB,"
     " STATUS FROM \"SME\".\"SME_METADATA_AUTOPILOT_ENDPOINTS\" WHERE ENDPOINT_NAME = 'churn-ep'"
 )
-SCRIPT_SQL = ("SELECT SCRIPT_NAME FROM SYS.EXA_ALL_SCRIPTS WHERE SCRIPT_SCHEMA = 'ML'"
+SCRIPT_SQL = ("SELECT SCRIPT_TEXT FROM SYS.EXA_ALL_SCRIPTS WHERE SCRIPT_SCHEMA = 'ML'"
               " AND SCRIPT_NAME = 'WILL_CHURN'")
 USING_SQL = ("SELECT ENDPOINT_NAME FROM \"SME\".\"SME_METADATA_AUTOPILOT_ENDPOINTS\" WHERE UDF_SCHEMA_NAME = 'ML'"
              " AND UDF_NAME = 'WILL_CHURN' ORDER BY ENDPOINT_NAME")
@@ -49,10 +49,17 @@ def options(**changes) -> str:
     return json.dumps({k: v for k, v in base.items() if v is not ...})
 
 
-def until_description(db: ScriptedDatabase, recorded=None, script_exists=False, using=()) -> ScriptedDatabase:
+FOREIGN_TEXT = "CREATE PYTHON3 SCALAR SCRIPT WILL_CHURN(x DOUBLE) RETURNS DOUBLE AS\ndef run(ctx):\n    return 1\n"
+OWN_TEXT = ("CREATE PYTHON3_SME SET SCRIPT WILL_CHURN(...) EMITS (...) AS\n"
+            "from exasol_sagemaker_extension.udfs.prediction import PredictionUdf\n"
+            f'_udf = PredictionUdf(exa, "{{\\"model_connection_name\\":\\"{CONNECTION}\\"}}")\n')
+
+
+def until_description(db: ScriptedDatabase, recorded=None, script_exists=False, using=(),
+                      text=FOREIGN_TEXT) -> ScriptedDatabase:
     db.expect(COLUMNS_SQL, TABLE_COLUMNS).expect(SCHEMA_SQL, rows(("ML",))).expect(LANGUAGE_SQL, rows(("PYTHON3_SME",)))
     db.expect(CASE_SQL, empty()).expect(ENDPOINT_SQL, recorded or empty())
-    db.expect(SCRIPT_SQL, rows(("WILL_CHURN",)) if script_exists else empty())
+    db.expect(SCRIPT_SQL, rows((text,)) if script_exists else empty())
     if script_exists:
         db.expect(USING_SQL, rows(*[(name,) for name in using]) if using else empty())
     return db
@@ -166,6 +173,14 @@ def test_recreating_the_udf_of_the_same_endpoint_needs_no_replace_flag():
     run_entry(SCRIPT, [options()], db)
 
 
+def test_an_unrecorded_prediction_udf_generated_for_this_endpoint_is_its_own():
+    db = until_description(ScriptedDatabase(), script_exists=True, text=OWN_TEXT)
+    db.expect(udf_call("SME_AUTOPILOT_ENDPOINT_DESCRIPTION_UDF", DESCRIBE), rows((json.dumps(IN_SERVICE),)))
+    db.expect(expect_udf(BINARY_CONFIG), RowCount(0)).expect(expect_connection(), RowCount(0))
+    db.expect(DELETE_ROW, RowCount(0)).expect(expect_record, RowCount(1))
+    run_entry(SCRIPT, [options()], db)
+
+
 @pytest.mark.parametrize("using", [[], ["other-ep"]])
 def test_replace_true_replaces_a_foreign_script(using):
     db = until_description(ScriptedDatabase(), script_exists=True, using=using)
@@ -265,7 +280,7 @@ def test_a_name_differing_only_in_case_is_refused():
 
 
 @pytest.mark.parametrize(("using", "fragment"), [
-    ([], 'The script "ML"."WILL_CHURN" already exists and is a script that the extension did not create.'),
+    ([], 'The script "ML"."WILL_CHURN" already exists and is a script that the extension did not create for this'),
     (["other-ep"], 'already exists and is the prediction UDF of endpoint "other-ep".'),
 ])
 def test_an_existing_foreign_script_is_refused_without_replace(using, fragment):

@@ -52,17 +52,25 @@ local function check_not_deployed_here(endpoint)
     end
 end
 
--- An existing script of the UDF's name may only be replaced when it is this endpoint's UDF or when asked to.
+-- The generated prediction UDF of this endpoint: the adapter's import and the endpoint's model connection.
+local function is_own_prediction_udf(text, endpoint_name)
+    return text:find("from exasol_sagemaker_extension.udfs.prediction import PredictionUdf", 1, true) ~= nil
+        and text:find(model_connection.name(endpoint_name), 1, true) ~= nil
+end
+
+-- An existing script of the UDF's name may only be replaced when it is this endpoint's UDF (recorded in the
+-- metadata, or generated for it and no longer recorded) or when asked to. Returns whether the script exists.
 local function check_udf_name(opts)
-    local exists = udf_targets.script_exists(opts.udf_schema, opts.udf_name)
-    if not exists then
+    local text = udf_targets.script_text(opts.udf_schema, opts.udf_name)
+    if text == nil then
         return false
     end
     local users = endpoints_metadata.using_udf(opts.udf_schema, opts.udf_name)
-    local own = #users == 1 and users[1] == opts.endpoint_name
+    local own = (#users == 1 and users[1] == opts.endpoint_name)
+        or (#users == 0 and is_own_prediction_udf(text, opts.endpoint_name))
     if not own and not opts.replace then
         local what = #users > 0 and string.format("the prediction UDF of endpoint %q", users[1])
-            or "a script that the extension did not create"
+            or "a script that the extension did not create for this endpoint"
         errors.raise_error("E-SME-64", string.format("The script %s already exists and is %s.",
             identifiers.qualified(opts.udf_schema, opts.udf_name), what), {
             "Choose another udf_name, or set \"replace\": true to replace that script.",

@@ -41,11 +41,14 @@ function M.language(udf_name)
     return language
 end
 
--- True when a script "<schema>"."<name>" exists.
-function M.script_exists(schema, name)
-    local result = database.run("SELECT SCRIPT_NAME FROM SYS.EXA_ALL_SCRIPTS WHERE SCRIPT_SCHEMA = :schema_name"
+-- The text of the script "<schema>"."<name>" (SCRIPT_TEXT), or nil when there is none.
+function M.script_text(schema, name)
+    local result = database.run("SELECT SCRIPT_TEXT FROM SYS.EXA_ALL_SCRIPTS WHERE SCRIPT_SCHEMA = :schema_name"
         .. " AND SCRIPT_NAME = :script_name", { schema_name = schema, script_name = name }, READ_SCRIPTS)
-    return #result > 0
+    if #result == 0 then
+        return nil
+    end
+    return tostring(values.present(result[1][1]) or "")
 end
 
 return M
