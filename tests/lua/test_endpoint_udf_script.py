@@ -331,3 +331,9 @@ def test_a_replaced_script_and_connection_are_not_dropped_on_failure():
     with pytest.raises(QueryError) as excinfo:
         run_entry(SCRIPT, [options()], db)
     assert "Nothing this call created is left behind." in sme_error(excinfo)
+
+
+def test_the_description_udf_must_be_installed():
+    db = ScriptedDatabase().expect(COLUMNS_SQL, TABLE_COLUMNS).expect(SCHEMA_SQL, rows(("ML",)))
+    db.expect(LANGUAGE_SQL, empty())
+    fails_with(db, "E-SME-38", 'SME_AUTOPILOT_ENDPOINT_DESCRIPTION_UDF is not installed in schema "SME".')
