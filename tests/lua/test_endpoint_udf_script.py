@@ -337,3 +337,23 @@ def test_the_description_udf_must_be_installed():
     db = ScriptedDatabase().expect(COLUMNS_SQL, TABLE_COLUMNS).expect(SCHEMA_SQL, rows(("ML",)))
     db.expect(LANGUAGE_SQL, empty())
     fails_with(db, "E-SME-38", 'SME_AUTOPILOT_ENDPOINT_DESCRIPTION_UDF is not installed in schema "SME".')
+
+
+@pytest.mark.parametrize("text", [
+    '{"endpoint_name": "a", "udf_schema_name": "ml", "endpoint_name": "b"}',
+    '{"endpoint_name": "a", "features": [{"name": "x", "name": "y"}], "endpoint\\u005fname": "b"}',
+])
+def test_a_key_given_twice_is_refused_not_silently_overwritten(text):
+    db = ScriptedDatabase()
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(SCRIPT, [text], db)
+    assert sme_error(excinfo).startswith("E-SME-3: Keys given more than once in the endpoint UDF parameters:"
+                                         " endpoint_name.")
+    assert db.sent == []
+
+
+def test_braces_and_quotes_inside_strings_do_not_confuse_the_duplicate_check(cjson_version):
+    text = options(udf_name='"we""ird} {name"', endpoint_name="churn-ep")
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(SCRIPT, [text], ScriptedDatabase().expect(COLUMNS_SQL, empty()), cjson_version=cjson_version)
+    assert sme_error(excinfo).startswith("E-SME-10: ")

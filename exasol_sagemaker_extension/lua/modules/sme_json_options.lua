@@ -74,7 +74,36 @@ function M.check_kind(key, value, kind)
     end
 end
 
--- The decoded JSON object; raises E-SME-1 for anything else.
+-- The keys that occur more than once in the outermost object of `json_str` (valid JSON, decoded already). cjson
+-- keeps the last of duplicate keys silently, so they are found in the text: a string at depth 1 followed by ':'.
+local function duplicate_keys(json_str)
+    local seen, duplicates, depth, i = {}, {}, 0, 1
+    while i <= #json_str do
+        local c = json_str:sub(i, i)
+        if c == '"' then
+            local j = i + 1
+            while json_str:sub(j, j) ~= '"' do
+                j = j + (json_str:sub(j, j) == "\\" and 2 or 1)
+            end
+            if depth == 1 and json_str:find("^%s*:", j + 1) then
+                local key = cjson.decode(json_str:sub(i, j))
+                if seen[key] then
+                    duplicates[key] = true
+                end
+                seen[key] = true
+            end
+            i = j
+        elseif c == "{" or c == "[" then
+            depth = depth + 1
+        elseif c == "}" or c == "]" then
+            depth = depth - 1
+        end
+        i = i + 1
+    end
+    return duplicates
+end
+
+-- The decoded JSON object; raises E-SME-1 for anything else and E-SME-3 for a key given twice.
 function M.decode(json_str, subject)
     if type(json_str) ~= "string" then
         errors.raise_error("E-SME-1", "The " .. subject .. " must be a JSON string, not " .. type(json_str) .. ".",
@@ -90,6 +119,11 @@ function M.decode(json_str, subject)
         local actual = type(decoded) == "table" and "array" or M.kind_of(decoded)
         errors.raise_error("E-SME-1", "The " .. subject .. " must be a JSON object, not " .. actual .. ".",
             { "Pass an object such as {\"key\": \"value\", ...}; the user guide lists the keys." })
+    end
+    local duplicates = duplicate_keys(json_str)
+    if next(duplicates) then
+        errors.raise_error("E-SME-3", "Keys given more than once in the " .. subject .. ": "
+            .. table.concat(M.sorted_names(duplicates), ", ") .. ".", { "Give every key once." })
     end
     return decoded
 end
