@@ -44,9 +44,12 @@ function M.case_variants(endpoint_name)
         .. " ENDPOINT_NAME <> :endpoint_name", { endpoint_name = endpoint_name }, read_failure())
 end
 
--- Names of the recorded endpoints not marked deleted: what the metadata says exists in SageMaker.
+-- Names of the endpoints the extension deployed from a job and not marked deleted: what the metadata says exists
+-- in SageMaker with the extension's tags. Rows without a job (SME_CREATE_ENDPOINT_UDF) name endpoints made
+-- elsewhere, untagged, which reconciliation neither sees nor judges.
 function M.live_names()
-    return rows.keys(table_name(), "ENDPOINT_NAME", "STATUS IS NULL OR STATUS <> 'deleted'", {}, read_failure())
+    return rows.keys(table_name(), "ENDPOINT_NAME", "(STATUS IS NULL OR STATUS <> 'deleted') AND JOB_NAME IS NOT NULL",
+        {}, read_failure())
 end
 
 -- Refuses a name that differs only in case from a recorded endpoint, before anything is created.
