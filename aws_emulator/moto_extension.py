@@ -48,7 +48,7 @@ from moto.utilities.utils import get_partition
 
 from aws_emulator.automl import artifacts, metrics
 from aws_emulator.automl.failure import JobFailure
-from aws_emulator.automl.inference import LoadedContainer, invoke
+from aws_emulator.automl.inference import LoadedContainer, invoke, response_type
 from aws_emulator.automl.job import DEFAULT_VALIDATION_FRACTION, AutoMLJobRunner, JobRequest, split_s3_uri
 from aws_emulator.automl.stages import InferenceError
 from aws_emulator.persistence import StateFile
@@ -418,7 +418,8 @@ def _invoke_endpoint(self: SageMakerRuntimeResponse) -> tuple[int, dict[str, str
             "LogStreamArn": f"arn:aws:logs:{self.region}:{self.current_account}:log-group:{log_group}",
         })
     variant = endpoint.production_variants[0]["VariantName"] if endpoint.production_variants else "AllTraffic"
-    return 200, {"Content-Type": "text/csv", "x-Amzn-Invoked-Production-Variant": variant}, answer.decode("utf-8")
+    return 200, {"Content-Type": response_type(self.headers.get("Accept")),
+                 "x-Amzn-Invoked-Production-Variant": variant}, answer.decode("utf-8")
 
 
 def _runtime_error(status: int, code: str, message: str,

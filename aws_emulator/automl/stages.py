@@ -57,9 +57,12 @@ class ClassScores:
 
 @dataclasses.dataclass(frozen=True)
 class Response:
-    """Final CSV fields, one list per request row."""
+    """Final CSV fields, one list per request row, the response key each field answers, and whether the
+    predicted label is a number (regression) rather than a class label."""
 
     records: list[list[str]]
+    keys: tuple[str, ...] = (PREDICTED_LABEL,)
+    numeric_label: bool = False
 
 
 def parse_keys(environment: Mapping[str, str], variable: str, allowed: Sequence[str]) -> tuple[str, ...]:
@@ -151,7 +154,7 @@ class Regressor:
 
     def apply(self, payload: object, environment: Mapping[str, str]) -> Response:
         frame = _expect(payload, Features).frame
-        return Response([[repr(float(v))] for v in self.values(frame)])
+        return Response([[repr(float(v))] for v in self.values(frame)], (PREDICTED_LABEL,), numeric_label=True)
 
 
 @dataclasses.dataclass
@@ -177,7 +180,7 @@ class LabelTransform:
                 LABELS: labels_text,
             }
             records.append([fields[k] for k in keys])
-        return Response(records)
+        return Response(records, tuple(keys))
 
     def apply(self, payload: object, environment: Mapping[str, str]) -> Response:
         scores = _expect(payload, ClassScores)

@@ -74,6 +74,11 @@ class EncodedRows:
     lines: list[str]
     byte_sizes: np.ndarray
 
+    @classmethod
+    def of(cls, lines: list[str]) -> EncodedRows:
+        """Records of any line-based format (CSV here, JSON Lines in ``jsonlines_rows``) with their sizes."""
+        return cls(lines, _byte_sizes(lines))
+
     def __len__(self) -> int:
         return len(self.lines)
 
@@ -91,7 +96,7 @@ def encode_rows(columns: Sequence[FeatureColumn], first_row_number: int = 1) -> 
     if len(row_counts) != 1:
         raise ValueError(f"feature columns differ in length: {sorted(row_counts)}")
     lines = fields[0] if len(fields) == 1 else list(map(",".join, zip(*fields)))
-    return EncodedRows(lines, _byte_sizes(lines))
+    return EncodedRows.of(lines)
 
 
 def encode_column(column: FeatureColumn, first_row_number: int = 1) -> list[str]:

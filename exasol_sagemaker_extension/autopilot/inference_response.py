@@ -1,13 +1,14 @@
-"""Parse the text/csv answers of SageMaker Autopilot endpoints into per-row predictions.
+"""Parse the answers of SageMaker endpoints into per-row predictions.
 
-The response layout depends on the problem type (the keys the deployment chose for
-``SAGEMAKER_INFERENCE_OUTPUT``):
+``response_layout`` says where each value is. For endpoints this extension deploys it is Autopilot's text/csv
+layout, which depends on the problem type (the keys the deployment chose for ``SAGEMAKER_INFERENCE_OUTPUT``):
   * Regression: one number per line.
   * BinaryClassification: ``predicted_label,probability``.
   * MulticlassClassification: ``predicted_label,probability,probabilities,labels`` where the last two are
     Python list literals inside one quoted CSV field each, e.g. ``dog,0.9,"[0.05, 0.9]","['cat', 'dog']"``.
     Labels may themselves be quoted strings containing commas and quotes, so both the CSV layer and the
     list literal are parsed properly (``csv`` and ``ast.literal_eval``), never split on commas.
+Other endpoints may put these values at other CSV positions, or answer in JSON Lines with one object per row.
 
 A response that does not answer exactly the rows that were sent would silently shift every later prediction
 onto the wrong row, so a count mismatch is an error naming the endpoint and the row range.
@@ -24,13 +25,17 @@ from functools import lru_cache
 
 import numpy as np
 
+from exasol_sagemaker_extension.autopilot.response_layout import (
+    BINARY_CLASSIFICATION,
+    JSON_LINES,
+    MULTICLASS_CLASSIFICATION,
+    REGRESSION,
+    Location,
+    ResponseLayout,
+)
 from exasol_sagemaker_extension.errors import SmeError
 
-REGRESSION = "Regression"
-BINARY_CLASSIFICATION = "BinaryClassification"
-MULTICLASS_CLASSIFICATION = "MulticlassClassification"
 PROBLEM_TYPES = (REGRESSION, BINARY_CLASSIFICATION, MULTICLASS_CLASSIFICATION)
-_FIELDS_PER_PROBLEM_TYPE = {REGRESSION: 1, BINARY_CLASSIFICATION: 2, MULTICLASS_CLASSIFICATION: 4}
 
 
 def normalise_problem_type(problem_type: str | None) -> str:
@@ -80,11 +85,14 @@ def concat_predictions(parts: list[Predictions]) -> Predictions:
     return Predictions(labels, probability, probabilities)
 
 
-def parse_response(body: bytes, problem_type: str, rows: RowRange) -> Predictions:
+def parse_response(body: bytes, layout: ResponseLayout, rows: RowRange) -> Predictions:
     """The predictions in ``body`` for the rows of ``rows``; the count must match exactly."""
     text = _decode(body, rows)
     expected = rows.last - rows.first + 1
-    if problem_type == REGRESSION:
+    if layout.content_type == JSON_LINES:
+        records: list = [_json_record(line, rows, offset)
+                         for offset, line in enumerate(line for line in text.splitlines() if line.strip())]
+    elif layout.width == 1:
         records = [[line] for line in text.splitlines()]
     else:
         records = list(csv.reader(io.StringIO(text, newline="")))
@@ -97,18 +105,57 @@ def parse_response(body: bytes, problem_type: str, rows: RowRange) -> Prediction
                 "If the model was trained on other columns, call the UDF with exactly those feature columns.",
             ],
         )
-    width = _FIELDS_PER_PROBLEM_TYPE[problem_type]
-    for offset, record in enumerate(records):
-        if len(record) != width:
-            raise _malformed(rows, offset, f"{len(record)} fields instead of {width} for {problem_type}")
-    labels = [record[0] for record in records]
-    if problem_type == REGRESSION:
+    if layout.content_type != JSON_LINES:
+        _check_widths(records, layout, rows)
+    labels = [_field(record, layout.label, rows, offset) for offset, record in enumerate(records)]
+    if layout.probability is None:
         return Predictions(labels)
-    probability = _probabilities_column([record[1] for record in records], rows)
-    if problem_type == BINARY_CLASSIFICATION:
+    probability = _probabilities_column(
+        [_field(record, layout.probability, rows, offset) for offset, record in enumerate(records)], rows)
+    if layout.probabilities is None or layout.labels is None:
         return Predictions(labels, probability)
-    distributions = [_distribution_json(r[2], r[3], rows, offset) for offset, r in enumerate(records)]
+    distributions = [
+        _distribution_json(_field(r, layout.probabilities, rows, offset), _field(r, layout.labels, rows, offset),
+                           rows, offset)
+        for offset, r in enumerate(records)
+    ]
     return Predictions(labels, probability, distributions)
+
+
+def _check_widths(records: list[list[str]], layout: ResponseLayout, rows: RowRange) -> None:
+    for offset, record in enumerate(records):
+        if layout.width is not None and len(record) != layout.width:
+            raise _malformed(rows, offset, f"{len(record)} fields instead of {layout.width} for "
+                                           f"{layout.problem_type()}")
+        if len(record) < layout.fields_needed:
+            raise _malformed(rows, offset, f"{len(record)} fields, but the layout reads field "
+                                           f"{layout.fields_needed}")
+
+
+def _json_record(line: str, rows: RowRange, offset: int) -> dict:
+    try:
+        record = json.loads(line)
+    except ValueError as error:
+        raise _malformed(rows, offset, f"the line is not JSON ({error})") from None
+    if not isinstance(record, dict):
+        raise _malformed(rows, offset, "the line is not a JSON object")
+    return record
+
+
+def _field(record: list[str] | dict, location: Location, rows: RowRange, offset: int) -> str:
+    """The text of one value: a CSV field as it is; a JSON value as its label text (lists as JSON text)."""
+    if isinstance(record, list):
+        return record[int(location) - 1]
+    if location not in record:
+        raise _malformed(rows, offset, f"the object has no key {location!r}")
+    value = record[location]
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _decode(body: bytes, rows: RowRange) -> str:
@@ -178,5 +225,7 @@ def _malformed(rows: RowRange, offset: int | None, reason: str) -> SmeError:
         [
             "Check that the endpoint was deployed by this extension (response keys predicted_label, probability, "
             "probabilities, labels in text/csv); redeploy it if in doubt.",
+            "For a UDF made with SME_CREATE_ENDPOINT_UDF: check its format and where it reads label, probability, "
+            "probabilities and labels (CSV position or JSON key) against one answer of the endpoint.",
         ],
     )

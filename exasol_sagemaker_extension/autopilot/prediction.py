@@ -44,6 +44,7 @@ from exasol_sagemaker_extension.autopilot.inference_response import (
     normalise_problem_type,
     parse_response,
 )
+from exasol_sagemaker_extension.autopilot.response_layout import ResponseLayout, autopilot_layout
 from exasol_sagemaker_extension.errors import SmeError
 
 # botocore's model of InvokeEndpoint: Body max 6291456 bytes; serverless endpoints accept 4 MB.
@@ -133,10 +134,12 @@ class PredictionClient:
         settings: PredictionSettings = PredictionSettings(),
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
+        layout: ResponseLayout | None = None,
     ) -> None:
+        """``layout`` describes an answer other than Autopilot's text/csv one for ``problem_type``."""
         self._runtime = runtime
         self._endpoint_name = endpoint_name
-        self._problem_type = normalise_problem_type(problem_type)
+        self._layout = layout or autopilot_layout(normalise_problem_type(problem_type))
         self._settings = settings
         self._sleep = sleep
         self._jitter = jitter
@@ -171,9 +174,10 @@ class PredictionClient:
         for attempt in range(1, self._settings.max_attempts + 1):
             try:
                 response = self._runtime.invoke_endpoint(
-                    EndpointName=self._endpoint_name, ContentType="text/csv", Accept="text/csv", Body=body
+                    EndpointName=self._endpoint_name, ContentType=self._layout.content_type,
+                    Accept=self._layout.content_type, Body=body,
                 )
-                return parse_response(response["Body"].read(), self._problem_type, row_range)
+                return parse_response(response["Body"].read(), self._layout, row_range)
             except ClientError as error:
                 transient = _is_transient(error)
                 if not transient or attempt == self._settings.max_attempts:

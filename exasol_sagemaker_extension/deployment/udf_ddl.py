@@ -1,4 +1,4 @@
-"""DDL of the five control-plane UDFs (developer guide, "UDFs installed by sme-deploy").
+"""DDL of the control-plane UDFs (developer guide, "UDFs installed by sme-deploy").
 
 Each UDF takes one JSON request and its script text is a two-line adapter that imports the UDF class from the
 language container, so the code that runs is always the packaged, tested code and never a copy pasted into
@@ -97,6 +97,12 @@ CONTROL_PLANE_UDFS: tuple[ControlPlaneUdf, ...] = (
             ("VERDICT", "VARCHAR(32)"),
             ("ACTION", "VARCHAR(32)"),
         ),
+    ),
+    ControlPlaneUdf(
+        name="SME_AUTOPILOT_ENDPOINT_DESCRIPTION_UDF",
+        module="exasol_sagemaker_extension.udfs.endpoint_description",
+        class_name="EndpointDescriptionUdf",
+        returns="VARCHAR(2000000)",
     ),
 )
 

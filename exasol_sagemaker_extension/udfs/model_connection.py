@@ -77,6 +77,7 @@ def read_model_connection(exa: Any, name: str, endpoint_name: str | None = None)
         raise SmeError(
             "E-SME-242",
             f"The endpoint {endpoint!r} was deleted, so this UDF cannot predict any more.",
-            ["Redeploy the model with SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT (the same endpoint name works)."],
+            ["Redeploy the model with SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT (the same endpoint name works).",
+             "For an endpoint made outside the extension: once it exists again, run SME_CREATE_ENDPOINT_UDF."],
         )
     return model

@@ -6,8 +6,8 @@ A SET UDF with dynamic input and output. Its generated script text (doc/develope
     run = _udf.run
     default_output_columns = _udf.default_output_columns
 
-The config (endpoint, model connection, problem type, feature and target names/types) is baked into the
-script at deployment; everything that may change afterwards — credentials, region, role, the endpoint's
+The config (endpoint, model connection, problem type, feature and target names/types, and for UDFs of endpoints
+the extension did not deploy the response layout) is baked into the script at deployment; everything that may change afterwards — credentials, region, role, the endpoint's
 status, batching settings — is read from the model connection at run time, so that deleting the endpoint makes
 the UDF fail with a clear "endpoint deleted" error rather than an obscure AWS one.
 
@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from exasol_sagemaker_extension.autopilot.exasol_csv import FeatureColumn, encode_rows
+from exasol_sagemaker_extension.autopilot.jsonlines_rows import encode_json_rows
 from exasol_sagemaker_extension.autopilot.exasol_values import to_emit_values
 from exasol_sagemaker_extension.autopilot.inference_response import (
     BINARY_CLASSIFICATION,
@@ -34,6 +35,7 @@ from exasol_sagemaker_extension.autopilot.inference_response import (
 )
 from exasol_sagemaker_extension.autopilot.prediction import PredictionClient, PredictionSettings, runtime_client
 from exasol_sagemaker_extension.autopilot.prediction_types import cast_predictions
+from exasol_sagemaker_extension.autopilot.response_layout import JSON_LINES, ResponseLayout, layout_from_config
 from exasol_sagemaker_extension.autopilot.sql_type import DOUBLE, TIMESTAMP, SqlType, parse_sql_type
 from exasol_sagemaker_extension.errors import SmeError
 from exasol_sagemaker_extension.udfs.connection import session_from_exa
@@ -63,6 +65,7 @@ class PredictionConfig:
     features: tuple[ColumnSpec, ...]
     target: ColumnSpec
     probability_sql_type: str = "DOUBLE"  # the old extension's UDFs declared PROBABILITY DECIMAL(18,4)
+    layout: ResponseLayout | None = None  # None: Autopilot's text/csv answer for the problem type
 
     @classmethod
     def from_json(cls, text: str) -> PredictionConfig:
@@ -70,12 +73,14 @@ class PredictionConfig:
             document = json.loads(text)
             features = tuple(ColumnSpec(str(c["name"]), str(c["sql_type"])) for c in document["feature_columns"])
             target = ColumnSpec(str(document["target"]["name"]), str(document["target"]["sql_type"]))
+            problem_type = normalise_problem_type(document["problem_type"])
             config = cls(
                 str(document["endpoint_name"]),
                 str(document["model_connection_name"]),
-                normalise_problem_type(document["problem_type"]),
+                problem_type,
                 features,
                 target,
+                layout=layout_from_config(document.get("response"), problem_type),
             )
         except (ValueError, KeyError, TypeError) as error:
             raise SmeError(
@@ -149,7 +154,9 @@ class PredictionUdf:
             FeatureColumn(spec.name, sql_type, frame.iloc[:, keys + index])
             for index, (spec, sql_type) in enumerate(zip(self._config.features, layout.feature_types))
         ]
-        predictions = client.predict(encode_rows(features, first_row_number), first_row_number)
+        json_lines = self._config.layout is not None and self._config.layout.content_type == JSON_LINES
+        encode = encode_json_rows if json_lines else encode_rows
+        predictions = client.predict(encode(features, first_row_number), first_row_number)
         output = [to_emit_values(frame.iloc[:, i], sql_type) for i, sql_type in enumerate(layout.key_types)]
         output += [to_emit_values(column.values, column.sql_type) for column in features]
         if predictions.probability is not None:
@@ -217,7 +224,8 @@ class PredictionUdf:
                 model.assume_role_external_id,
             )
             self._client = PredictionClient(
-                runtime_client(session, settings), self._config.endpoint_name, self._config.problem_type, settings
+                runtime_client(session, settings), self._config.endpoint_name, self._config.problem_type, settings,
+                layout=self._config.layout,
             )
             self._chunk_rows = min(
                 _MAX_CHUNK_ROWS, settings.max_rows_per_request * settings.max_requests_in_flight * _ROUNDS_PER_CHUNK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,7 @@ from sklearn.linear_model import LogisticRegression
 
 from aws_emulator.automl import artifacts, dataset, metrics
 from aws_emulator.automl.failure import JobFailure
-from aws_emulator.automl.inference import LoadedContainer, invoke
+from aws_emulator.automl.inference import LoadedContainer, invoke, response_type
 from aws_emulator.automl.stages import FeatureTransform, InferenceError
 
 
@@ -86,11 +87,34 @@ def test_default_response_is_the_predicted_label_only():
     assert invoke(containers, b"4,blue\n", "text/csv", None) == b"yes\n"
 
 
+def test_json_lines_in_and_out_answer_the_same_as_csv():
+    containers, _ = _trained_containers(artifacts.ENSEMBLING)
+    containers[0].environment["SAGEMAKER_INFERENCE_OUTPUT"] = "predicted_label,probability,labels"  # type: ignore[index]
+    csv_answer = invoke(containers, b'2.5,red\n-3,\n', "text/csv", "text/csv").decode().splitlines()
+    body = b'{"features": [2.5, "red"]}\n{"features": [-3, null]}\n'
+    answer = invoke(containers, body, "application/jsonlines", "application/jsonlines").decode()
+    records = [json.loads(line) for line in answer.splitlines()]
+    assert [list(r) for r in records] == [["predicted_label", "probability", "labels"]] * 2
+    assert [r["predicted_label"] for r in records] == [line.split(",")[0] for line in csv_answer]
+    assert [repr(r["probability"]) for r in records] == [line.split(",")[1] for line in csv_answer]
+    assert records[0]["labels"] == ["no", "yes"]
+    assert response_type("application/jsonlines") == "application/jsonlines" and response_type(None) == "text/csv"
+
+
+def test_json_lines_request_with_a_csv_answer():
+    containers, _ = _trained_containers(artifacts.ENSEMBLING)
+    assert invoke(containers, b'{"features": [4, "blue"]}\n', "application/jsonlines", "text/csv") == b"yes\n"
+
+
 @pytest.mark.parametrize("body, content_type, status", [
     (b"1,red,extra\n", "text/csv", 400),
     (b"\xff\xfe", "text/csv", 400),
     (b"", "text/csv", 400),
     (b"1,red\n", "application/json", 415),
+    (b'{"features": [1, "red"]}\n{"rows": []}\n', "application/jsonlines", 400),
+    (b'{"features": [1, ["red"]]}\n', "application/jsonlines", 400),
+    (b'[1, "red"]\n', "application/jsonlines", 400),
+    (b'{"features": [1, "red"\n', "application/jsonlines", 400),
 ])
 def test_malformed_requests_are_client_errors(body, content_type, status):
     containers, _ = _trained_containers(artifacts.ENSEMBLING)

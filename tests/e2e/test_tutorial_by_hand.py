@@ -106,6 +106,7 @@ def test_the_tutorial_runs_verbatim_block_by_block(workdir, up_with_defaults, mo
     stack = up_with_defaults.stack
     blocks = fenced_blocks(TUTORIAL.read_text(encoding="utf-8"))
     connect = only(blocks, "python", "pyexasol.connect")
+    their_endpoint = only(blocks, "python", "create_endpoint(")  # section 8: an endpoint made without the extension
     deploy = only(blocks, "bash", "--no-deploy-slc")
 
     monkeypatch.chdir(workdir)  # the doc's snippet reads the relative .sme-local/stack.json
@@ -113,8 +114,8 @@ def test_the_tutorial_runs_verbatim_block_by_block(workdir, up_with_defaults, mo
     results: list[tuple] = []
     try:
         for language, text in blocks:
-            if text == connect:
-                exec(text, namespace)  # noqa: S102 (the doc's own snippet)
+            if text in (connect, their_endpoint):
+                exec(text, namespace)  # noqa: S102 (the doc's own snippets)
             elif text == deploy:
                 _run_bash(text, stack, workdir)
             elif language == "sql":
@@ -130,6 +131,12 @@ def test_the_tutorial_runs_verbatim_block_by_block(workdir, up_with_defaults, mo
     scores = [rows for statement, _, rows in results if '"AUC"' in statement]
     accuracy, precision, recall, auc = scores[0][0]
     assert accuracy > 0.85 and auc > 0.7, scores  # better than always answering "stays" (0.85, AUC 0.5)
+    [(endpoint, status, udf, *_)] = by_start["EXECUTE SCRIPT SME.SME_CREATE_ENDPOINT_UDF"][1]
+    assert (endpoint, status, udf) == ("churn-theirs", "InService", '"DEMO"."WILL_CHURN"')
+    [single] = [rows for statement, _, rows in results if statement.startswith("SELECT DEMO.WILL_CHURN('KS'")]
+    assert len(single) == 1 and isinstance(single[0][-1], bool)
+    [(predicted, did_churn, percent_right)] = [rows for statement, _, rows in results if "PERCENT_RIGHT" in statement][0]
+    assert predicted > 0 and float(percent_right) == pytest.approx(100 * precision, abs=0.01), (predicted, did_churn)
 
 
 def _staged_object(stack: dict) -> dict:

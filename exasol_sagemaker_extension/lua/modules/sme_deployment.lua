@@ -15,6 +15,7 @@ local model_connection = require("sme_model_connection")
 local prediction_udf = require("sme_prediction_udf")
 local values = require("sme_values")
 local column_lists = require("sme_column_lists")
+local udf_targets = require("sme_udf_targets")
 
 local M = {}
 
@@ -61,36 +62,6 @@ local function model_columns(job)
     return features, target_column
 end
 
-local function check_schema_exists(schema)
-    local result = database.run("SELECT SCHEMA_NAME FROM SYS.EXA_SCHEMAS WHERE SCHEMA_NAME = :schema_name",
-        { schema_name = schema }, {
-            code = "E-SME-18",
-            message = "Reading SYS.EXA_SCHEMAS failed",
-            mitigations = { "Check that you may read SYS.EXA_SCHEMAS." },
-        })
-    if #result == 0 then
-        errors.raise_error("E-SME-33", string.format("The schema %q for the prediction UDF does not exist.", schema), {
-            "Create the schema first, or name an existing one (unquoted names are converted to upper case).",
-        })
-    end
-end
-
--- The script language alias of the installed UDFs, so the prediction UDF runs in the same container.
-local function udf_language()
-    local result = database.run("SELECT SCRIPT_LANGUAGE FROM SYS.EXA_ALL_SCRIPTS WHERE SCRIPT_SCHEMA = :schema_name"
-        .. " AND SCRIPT_NAME = :script_name", { schema_name = exa.meta.script_schema, script_name = DEPLOYMENT_UDF }, {
-            code = "E-SME-18",
-            message = "Reading SYS.EXA_ALL_SCRIPTS failed",
-            mitigations = { "Check that you may read SYS.EXA_ALL_SCRIPTS." },
-        })
-    local language = #result > 0 and values.present(result[1][1]) or nil
-    if type(language) ~= "string" or not language:match("^[A-Za-z][A-Za-z0-9_]*$") then
-        errors.raise_error("E-SME-38", string.format("%s is not installed in schema %q.", DEPLOYMENT_UDF,
-            exa.meta.script_schema), { "Install the extension with sme-deploy." })
-    end
-    return language
-end
-
 local function deploy_endpoint(job, endpoint_name, aws, capacity)
     local request = control_plane.request(aws, {
         job_name = job.job_name,
@@ -113,20 +84,6 @@ local function deploy_endpoint(job, endpoint_name, aws, capacity)
     })
     return control_plane.decode_answer(DEPLOYMENT_UDF, result[1][1],
         { "endpoint_name", "endpoint_status", "candidate_name", "problem_type" })
-end
-
--- Refuses a name that differs only in case from a recorded endpoint, before anything is created.
-local function check_name_case(endpoint_name)
-    local variants = endpoints_metadata.case_variants(endpoint_name)
-    if #variants > 0 then
-        errors.raise_error("E-SME-55", string.format("The endpoint name %q differs only in case from the endpoint %q"
-            .. " in SME_METADATA_AUTOPILOT_ENDPOINTS.", endpoint_name, variants[1]), {
-            "SageMaker treats endpoint names that differ only in case as the same name, and both would share the"
-                .. " model connection " .. model_connection.name(endpoint_name) .. ".",
-            string.format("Use the name exactly as before (%q) to replace that endpoint, or choose another name.",
-                variants[1]),
-        })
-    end
 end
 
 -- What a failed deployment may leave beside the endpoint, in creation order: how to name it and how to remove it.
@@ -183,9 +140,9 @@ local function deploy(args, capacity)
     local job = known_job(job_name)
     local features, target = model_columns(job)
     local aws = script_args.aws_settings(args.connection_name, args.aws_region, job)
-    check_schema_exists(schema)
-    check_name_case(endpoint_name)
-    local language = udf_language()
+    udf_targets.check_schema_exists(schema)
+    endpoints_metadata.check_name_case(endpoint_name)
+    local language = udf_targets.language(DEPLOYMENT_UDF)
     local answer = deploy_endpoint(job, endpoint_name, aws, capacity)
 
     local connection_name = model_connection.name(endpoint_name)

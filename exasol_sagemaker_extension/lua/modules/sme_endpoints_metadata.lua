@@ -1,8 +1,10 @@
 -- SME_METADATA_AUTOPILOT_ENDPOINTS in the extension schema: one row per endpoint ever deployed, so that deleting an
 -- endpoint finds its job, prediction UDF and model connection, and users can list what still costs money.
 
+local errors = require("sme_errors")
 local database = require("sme_database")
 local identifiers = require("sme_identifiers")
+local model_connection = require("sme_model_connection")
 local rows = require("sme_metadata_rows")
 
 local M = {}
@@ -42,9 +44,32 @@ function M.case_variants(endpoint_name)
         .. " ENDPOINT_NAME <> :endpoint_name", { endpoint_name = endpoint_name }, read_failure())
 end
 
--- Names of the recorded endpoints not marked deleted: what the metadata says exists in SageMaker.
+-- Names of the endpoints the extension deployed from a job and not marked deleted: what the metadata says exists
+-- in SageMaker with the extension's tags. Rows without a job (SME_CREATE_ENDPOINT_UDF) name endpoints made
+-- elsewhere, untagged, which reconciliation neither sees nor judges.
 function M.live_names()
-    return rows.keys(table_name(), "ENDPOINT_NAME", "STATUS IS NULL OR STATUS <> 'deleted'", {}, read_failure())
+    return rows.keys(table_name(), "ENDPOINT_NAME", "(STATUS IS NULL OR STATUS <> 'deleted') AND JOB_NAME IS NOT NULL",
+        {}, read_failure())
+end
+
+-- Refuses a name that differs only in case from a recorded endpoint, before anything is created.
+function M.check_name_case(endpoint_name)
+    local variants = M.case_variants(endpoint_name)
+    if #variants > 0 then
+        errors.raise_error("E-SME-55", string.format("The endpoint name %q differs only in case from the endpoint %q"
+            .. " in SME_METADATA_AUTOPILOT_ENDPOINTS.", endpoint_name, variants[1]), {
+            "SageMaker treats endpoint names that differ only in case as the same name, and both would share the"
+                .. " model connection " .. model_connection.name(endpoint_name) .. ".",
+            string.format("Use the name exactly as before (%q) to replace that endpoint, or choose another name.",
+                variants[1]),
+        })
+    end
+end
+
+-- Endpoints whose recorded prediction UDF is "<schema>"."<udf_name>".
+function M.using_udf(schema, udf_name)
+    return rows.keys(table_name(), "ENDPOINT_NAME", "UDF_SCHEMA_NAME = :schema_name AND UDF_NAME = :udf_name",
+        { schema_name = schema, udf_name = udf_name }, read_failure())
 end
 
 -- Replaces the endpoint's row by a freshly deployed one; `row` has the lower-case INSERT_COLUMNS as keys.

@@ -14,7 +14,8 @@ function M.name(endpoint_name)
 end
 
 -- `settings`: aws (connection, region, assume_role_arn, assume_role_external_id), endpoint_name, job_name,
--- problem_type, status ("deployed" | "deleted"), serverless.
+-- problem_type, status ("deployed" | "deleted"), serverless, and optionally max_rows_per_request and
+-- max_requests_in_flight (nil: the prediction client's defaults).
 function M.address(settings)
     return cjson.encode({
         aws_credentials_connection_name = settings.aws.connection,
@@ -26,8 +27,8 @@ function M.address(settings)
         problem_type = values.json_value(settings.problem_type),
         status = settings.status,
         serverless = settings.serverless,
-        max_rows_per_request = cjson.null,
-        max_requests_in_flight = cjson.null,
+        max_rows_per_request = values.json_value(settings.max_rows_per_request),
+        max_requests_in_flight = values.json_value(settings.max_requests_in_flight),
     })
 end
 

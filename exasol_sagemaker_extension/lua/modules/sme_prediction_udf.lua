@@ -7,8 +7,9 @@ local json = require("sme_json")
 
 local M = {}
 
--- The configuration JSON; features and target are { name = ..., sql_type = ... }.
-function M.config(endpoint_name, connection_name, problem_type, features, target)
+-- The configuration JSON; features and target are { name = ..., sql_type = ... }. `response` (optional) is the
+-- layout of an endpoint the extension did not deploy: { format, label, probability, probabilities, labels }.
+function M.config(endpoint_name, connection_name, problem_type, features, target, response)
     local feature_columns = json.array({})
     for i, feature in ipairs(features) do
         feature_columns[i] = { name = feature.name, sql_type = feature.sql_type }
@@ -19,12 +20,13 @@ function M.config(endpoint_name, connection_name, problem_type, features, target
         problem_type = problem_type,
         feature_columns = feature_columns,
         target = { name = target.name, sql_type = target.sql_type },
+        response = response,
     })
 end
 
 -- The CREATE statement; `language` is the alias of the extension's Python UDFs (checked by the caller).
-function M.statement(language, schema, endpoint_name, config_json)
-    return "CREATE OR REPLACE " .. language .. " SET SCRIPT " .. identifiers.qualified(schema, endpoint_name)
+function M.statement(language, schema, udf_name, config_json)
+    return "CREATE OR REPLACE " .. language .. " SET SCRIPT " .. identifiers.qualified(schema, udf_name)
         .. "(...) EMITS (...) AS\n"
         .. "from exasol_sagemaker_extension.udfs.prediction import PredictionUdf\n"
         .. "_udf = PredictionUdf(exa, " .. json.string(config_json) .. ")\n"

@@ -39,6 +39,29 @@ local function missing_column(code, what, name, qualified)
     })
 end
 
+-- The named columns (all when `names` is nil), in table order; E-SME-12 names the first that is not a column.
+function M.select(columns, names, schema, table_name)
+    if names == nil then
+        return columns
+    end
+    local present, wanted, selected = {}, {}, {}
+    for _, column in ipairs(columns) do
+        present[column.name] = true
+    end
+    for _, name in ipairs(names) do
+        if not present[name] then
+            missing_column("E-SME-12", "feature column", name, identifiers.qualified(schema, table_name))
+        end
+        wanted[name] = true
+    end
+    for _, column in ipairs(columns) do
+        if wanted[column.name] then
+            selected[#selected + 1] = column
+        end
+    end
+    return selected
+end
+
 -- The columns sent to training, in table order: all columns, or the feature columns plus target and sample
 -- weight. Raises E-SME-11 for an unknown target and E-SME-12 for unknown feature or weight columns.
 function M.training_columns(columns, options)

@@ -47,6 +47,7 @@ class StubState:
     unknown_endpoints: set[str] = field(default_factory=set)
     failures: deque[Failure] = field(default_factory=deque)
     bodies: list[bytes] = field(default_factory=list)
+    media_types: list[tuple[str | None, str | None]] = field(default_factory=list)  # (Content-Type, Accept)
     in_flight: int = 0
     max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -82,7 +83,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             with state.lock:
                 state.bodies.append(body)
-            self._send(200, state.responder(name, body), {"Content-Type": "text/csv"})
+                state.media_types.append((self.headers.get("Content-Type"), self.headers.get("Accept")))
+            self._send(200, state.responder(name, body), {"Content-Type": self.headers.get("Accept") or "text/csv"})
         finally:
             with state.lock:
                 state.in_flight -= 1

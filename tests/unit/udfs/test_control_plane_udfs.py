@@ -13,7 +13,7 @@ from aws_fixtures import ROLE_ARN, SECRET, candidate, complete_job, create_job, 
 from exasol_sagemaker_extension.errors import SmeError
 from udf_runner import (
     CANDIDATE_COLUMNS, DELETION_COLUMNS, LONG_TEXT, STATUS_COLUMNS, candidates_script, deletion_script,
-    deployment_script, job_status_script, run_udf, training_script,
+    deployment_script, description_script, job_status_script, run_udf, training_script,
 )
 
 TRAIN_REQUEST = {
@@ -132,4 +132,32 @@ def test_deployment_udf_refuses_failed_job_with_reason():
 def test_deletion_udf_rejects_invalid_endpoint_name():
     with pytest.raises(SmeError) as caught:
         run_udf(deletion_script, {"endpoint_name": "my endpoint"}, DELETION_COLUMNS)
+    assert caught.value.code == "E-SME-111"
+
+
+@pytest.mark.parametrize("variant, serverless", [
+    ({"InstanceType": "ml.m5.large", "InitialInstanceCount": 1}, False),
+    ({"ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5}}, True),
+])
+def test_description_udf_describes_an_endpoint_made_outside_the_extension(variant, serverless):
+    client = moto_session().client("sagemaker")
+    client.create_model(ModelName="theirs", ExecutionRoleArn=ROLE_ARN,
+                        PrimaryContainer={"Image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1"})
+    client.create_endpoint_config(EndpointConfigName="theirs-config",
+                                  ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": "theirs", **variant}])
+    client.create_endpoint(EndpointName="their-churn-ep", EndpointConfigName="theirs-config")
+    [(result,)] = run_udf(description_script, {"endpoint_name": "their-churn-ep"}, [LONG_TEXT], returns=True)
+    assert json.loads(result) == {"endpoint_name": "their-churn-ep", "exists": True, "endpoint_status": "InService",
+                                  "failure_reason": None, "serverless": serverless}
+
+
+def test_description_udf_answers_for_an_unknown_endpoint():
+    [(result,)] = run_udf(description_script, {"endpoint_name": "nobody-ep"}, [LONG_TEXT], returns=True)
+    assert json.loads(result) == {"endpoint_name": "nobody-ep", "exists": False, "endpoint_status": None,
+                                  "failure_reason": None, "serverless": False}
+
+
+def test_description_udf_rejects_invalid_endpoint_name():
+    with pytest.raises(SmeError) as caught:
+        run_udf(description_script, {"endpoint_name": "my endpoint"}, [LONG_TEXT], returns=True)
     assert caught.value.code == "E-SME-111"

@@ -265,3 +265,59 @@ def test_secrets_of_the_aws_connection_never_reach_an_error(endpoint):
     with pytest.raises(SmeError) as error:
         _run(_config("Regression", features, "DOUBLE"), features, [[(1,)]])
     assert error.value.code == "E-SME-154" and "stub-secret-key" not in str(error.value)
+
+
+def test_an_endpoint_answering_json_lines_gets_json_lines_requests(endpoint):
+    """A UDF made by SME_CREATE_ENDPOINT_UDF for an endpoint that wants JSON: dense {"features": [...]} rows in,
+    one object per row out, the values read by the keys of its response layout."""
+    def answer(name, body):
+        rows = [json.loads(line)["features"] for line in body.decode().splitlines()]
+        return "".join(json.dumps({"class": "yes" if row[0] else "no", "p": 0.75, "scores": [0.25, 0.75],
+                                   "names": ["no", "yes"]}) + "\n" for row in rows).encode()
+
+    endpoint.respond(answer)
+    features = [("ACTIVE", "BOOLEAN"), ("NOTE", "VARCHAR(50) UTF8"), ("PRICE", "DECIMAL(10,2)")]
+    config = _config("MulticlassClassification", features, "VARCHAR(3) UTF8") | {"response": {
+        "format": "application/jsonlines", "label": "class", "probability": "p", "probabilities": "scores",
+        "labels": "names"}}
+    emits, groups = _run(config, [("ID", "DECIMAL(18,0)")] + features,
+                         [[(1, True, 'a "b"', Decimal("1.50")), (2, False, None, None)]])
+    assert emits.endswith('"PROBABILITY" DOUBLE, "PROBABILITIES" VARCHAR(2000000) UTF8, "PREDICTIONS" VARCHAR(3) UTF8')
+    assert [(row[0], row[4], json.loads(row[5]), row[6]) for row in groups[0]] == [
+        (1, 0.75, {"no": 0.25, "yes": 0.75}, "yes"), (2, 0.75, {"no": 0.25, "yes": 0.75}, "no")]
+    assert endpoint.state.bodies == [b'{"features": [true, "a \\"b\\"", 1.5]}\n{"features": [false, null, null]}\n']
+    assert endpoint.state.media_types == [("application/jsonlines", "application/jsonlines")]
+
+
+def test_an_endpoint_answering_csv_in_its_own_order(endpoint):
+    endpoint.respond(lambda name, body: b"".join(b"0.9,x,true\n" for _ in body.split(b"\n")[:-1]))
+    features = [("F1", "DOUBLE")]
+    config = _config("BinaryClassification", features, "BOOLEAN") | {"response": {
+        "format": "text/csv", "label": 3, "probability": 1}}
+    _, groups = _run(config, features, [[(0.5,), (1.5,)]])
+    assert groups == [[(0.5, 0.9, True), (1.5, 0.9, True)]]
+    assert endpoint.state.media_types == [("text/csv", "text/csv")]
+
+
+def test_an_answer_the_predictions_type_cannot_hold_names_the_row(endpoint):
+    endpoint.respond(lambda name, body: b"".join(
+        (b"True.\n" if line.startswith(b"3") else b"no\n") for line in body.split(b"\n")[:-1]))
+    features = [("F1", "DECIMAL(9,0)")]
+    config = _config("Regression", features, "VARCHAR(3) UTF8") | {"response": {"format": "text/csv", "label": 1}}
+    with pytest.raises(SmeError) as caught:
+        _run(config, features, [[(1,), (2,), (3,)]])
+    assert caught.value.code == "E-SME-161" and "'True.' in row 3" in caught.value.message
+
+
+@pytest.mark.parametrize("response", [
+    {"format": "application/json", "label": "x"},
+    {"format": "text/csv", "label": "predicted_label"},
+    {"format": "text/csv", "label": 0},
+    {"format": "text/csv", "label": 1, "probability": 2},
+    {"format": "application/jsonlines"},
+])
+def test_an_unreadable_response_layout_is_reported(endpoint, response):
+    config = _config("Regression", [("F1", "DOUBLE")], "DOUBLE") | {"response": response}
+    with pytest.raises(SmeError) as caught:
+        _run(config, [("F1", "DOUBLE")], [[(1.0,)]])
+    assert caught.value.code == "E-SME-240" and "response layout" in caught.value.message

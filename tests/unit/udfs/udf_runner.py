@@ -66,6 +66,11 @@ def deletion_script():
     run = EndpointDeletionUdf(exa).run  # noqa: F821
 
 
+def description_script():
+    from exasol_sagemaker_extension.udfs.endpoint_description import EndpointDescriptionUdf
+    run = EndpointDescriptionUdf(exa).run  # noqa: F821
+
+
 def aws_connection(user: str = "AKIAEXAMPLE", password: str = SECRET) -> dict[str, Connection]:
     return {CONNECTION: Connection(address=ADDRESS, user=user, password=password)}
 
