@@ -3,9 +3,9 @@
 
 local cjson = require("cjson")
 local errors = require("sme_errors")
+local json_args = require("sme_json_args")
 local identifiers = require("sme_identifiers")
 local aws_names = require("sme_aws_names")
-local values = require("sme_values")
 local text = require("sme_text")
 
 local M = {}
@@ -22,8 +22,9 @@ M.OBJECTIVES = OBJECTIVES
 
 local MODES = { "AUTO", "ENSEMBLING", "HYPERPARAMETER_TUNING" }
 local MAX_SECONDS = 100000000
+local WHAT = "training parameters"
 
--- kind: string | integer | number | array | object
+-- kind: see sme_json_args
 local KEYS = {
     job_name = { kind = "string", required = true },
     input_schema_name = { kind = "string", required = true },
@@ -49,138 +50,6 @@ local KEYS = {
     export_files_per_node = { kind = "integer", min = 1, max = 64 },
 }
 
-local function sorted_names(set)
-    local names = {}
-    for name in pairs(set) do
-        names[#names + 1] = name
-    end
-    table.sort(names)
-    return names
-end
-
-local function required_keys()
-    local required = {}
-    for name, spec in pairs(KEYS) do
-        if spec.required then
-            required[name] = true
-        end
-    end
-    return sorted_names(required)
-end
-
-local function contains(list, value)
-    for _, item in ipairs(list) do
-        if item == value then
-            return true
-        end
-    end
-    return false
-end
-
-local function out_of_range(key, message, mitigation)
-    errors.raise_error("E-SME-5", string.format("The value of %q %s.", key, message), { mitigation })
-end
-
--- lua-cjson 2.1.0 (Exasol before 8.34) decodes arrays and objects into plain tables and has no array_mt to tell
--- them apart, so the keys decide: JSON object keys are always strings, array indexes always integers. An empty
--- table may have been either and fits both kinds.
-local function table_kind(value)
-    if next(value) == nil then
-        return "empty array or object"
-    end
-    for key in pairs(value) do
-        if type(key) ~= "number" then
-            return "object"
-        end
-    end
-    return "array"
-end
-
-local function kind_of(value)
-    if type(value) == "table" then
-        return table_kind(value)
-    elseif type(value) == "number" then
-        return math.tointeger(value) and "integer" or "number"
-    end
-    return type(value)
-end
-
-local function check_kind(key, value, kind)
-    local actual = kind_of(value)
-    local fits = actual == kind or (kind == "number" and actual == "integer")
-        or (actual == "empty array or object" and (kind == "array" or kind == "object"))
-    if fits and type(value) == "number" and (value ~= value or value == math.huge or value == -math.huge) then
-        fits = false
-    end
-    if not fits then
-        errors.raise_error("E-SME-4", string.format("The key %q must be a JSON %s, not %s.", key, kind, actual),
-            { "Correct the type of " .. key .. " in the JSON argument." })
-    end
-end
-
-local function decode(json_str)
-    if type(json_str) ~= "string" then
-        errors.raise_error("E-SME-1", "The training parameters must be a JSON string, not " .. type(json_str) .. ".",
-            { "Call the script with one string argument holding a JSON object." })
-    end
-    local ok, decoded = pcall(cjson.decode, json_str)
-    if not ok then
-        errors.raise_error("E-SME-1", "The training parameters are not valid JSON: " .. tostring(decoded) .. ".",
-            { "Check quotes, commas and brackets of the JSON argument; keys and strings need double quotes." })
-    end
-    -- Only the text tells an empty object from an empty array.
-    if type(decoded) ~= "table" or not json_str:match("^%s*{") then
-        local actual = type(decoded) == "table" and "array" or kind_of(decoded)
-        errors.raise_error("E-SME-1", "The training parameters must be a JSON object, not " .. actual .. ".",
-            { "Pass an object such as {\"job_name\": \"...\", ...}." })
-    end
-    return decoded
-end
-
--- Checks which keys are present, unknown or mistyped; returns the present, non-null values.
-local function check_keys(decoded)
-    local unknown, missing, given = {}, {}, {}
-    for key, value in pairs(decoded) do
-        if type(key) ~= "string" or KEYS[key] == nil then
-            unknown[tostring(key)] = true
-        elseif not values.is_absent(value) then
-            given[key] = value
-        end
-    end
-    if next(unknown) then
-        errors.raise_error("E-SME-3", "Unknown keys in the training parameters: " ..
-            table.concat(sorted_names(unknown), ", ") .. ".",
-            { "Remove or correct them; allowed keys are " .. table.concat(sorted_names(KEYS), ", ") .. "." })
-    end
-    for _, key in ipairs(required_keys()) do
-        if given[key] == nil then
-            missing[key] = true
-        end
-    end
-    if next(missing) then
-        errors.raise_error("E-SME-2", "Missing required keys in the training parameters: " ..
-            table.concat(sorted_names(missing), ", ") .. ".",
-            { "Give all required keys: " .. table.concat(required_keys(), ", ") .. "." })
-    end
-    for _, key in ipairs(sorted_names(given)) do
-        local spec = KEYS[key]
-        check_kind(key, given[key], spec.kind)
-        if spec.min and (given[key] < spec.min or given[key] > spec.max) then
-            out_of_range(key, string.format("must be between %d and %d", spec.min, spec.max),
-                "Choose a value in the allowed range.")
-        end
-    end
-    return given
-end
-
-local function check_choice(given, key, choices)
-    local value = given[key]
-    if value ~= nil and not contains(choices, value) then
-        out_of_range(key, "is not one of " .. table.concat(choices, ", "), "Use one of the listed values exactly"
-            .. " as written (they are case-sensitive).")
-    end
-end
-
 -- The old extension took the objective as the JSON text of AWS's AutoMLJobObjective, "{\"MetricName\":\"F1\"}";
 -- its metric name is then checked like a plain one (anything else stays as given and is refused by name).
 local function metric_name(objective)
@@ -204,10 +73,10 @@ local function check_objective(given)
         end
     end
     table.sort(all)
-    check_choice(given, "objective", all)
+    json_args.check_choice(given, "objective", all)
     local objective, problem_type = given.objective, given.problem_type
-    if objective and problem_type and not contains(OBJECTIVES[problem_type], objective) then
-        out_of_range("objective", "does not suit the problem type " .. problem_type,
+    if objective and problem_type and not json_args.contains(OBJECTIVES[problem_type], objective) then
+        json_args.out_of_range("objective", "does not suit the problem type " .. problem_type,
             problem_type .. " uses " .. table.concat(OBJECTIVES[problem_type], ", ") .. ".")
     end
 end
@@ -238,21 +107,21 @@ end
 
 local function check_roles(given)
     if not aws_names.is_role_arn(given.iam_sagemaker_role) then
-        out_of_range("iam_sagemaker_role", "is not an IAM role ARN",
+        json_args.out_of_range("iam_sagemaker_role", "is not an IAM role ARN",
             "Give the ARN of the SageMaker execution role, e.g. arn:aws:iam::123456789012:role/SageMakerRole.")
     end
     if given.aws_assume_role_arn and not aws_names.is_role_arn(given.aws_assume_role_arn) then
-        out_of_range("aws_assume_role_arn", "is not an IAM role ARN",
+        json_args.out_of_range("aws_assume_role_arn", "is not an IAM role ARN",
             "Give the ARN of the role to assume, e.g. arn:aws:iam::123456789012:role/Analyst.")
     end
     local external_id = given.aws_assume_role_external_id
     if external_id then
         if not given.aws_assume_role_arn then
-            out_of_range("aws_assume_role_external_id", "needs aws_assume_role_arn",
+            json_args.out_of_range("aws_assume_role_external_id", "needs aws_assume_role_arn",
                 "Give aws_assume_role_arn too, or remove the external id.")
         end
         if #external_id < 2 or #external_id > 1224 or external_id:find("[^%w+=,.@:/%-]") then
-            out_of_range("aws_assume_role_external_id", "is not a valid external id",
+            json_args.out_of_range("aws_assume_role_external_id", "is not a valid external id",
                 "Use 2 to 1224 characters from letters, digits and +=,.@:/-.")
         end
     end
@@ -277,13 +146,13 @@ local function check_tags(tags)
         if key_length == nil or key_length > 128 or key:sub(1, 4):lower() == "aws:"
             or key:sub(1, #OWN_TAG_PREFIX):lower() == OWN_TAG_PREFIX
             or value_length == nil or value_length > 256 then
-            out_of_range("tags", string.format("has an invalid tag %q", key),
+            json_args.out_of_range("tags", string.format("has an invalid tag %q", key),
                 "Tag keys have 1 to 128 characters and must not start with aws: or " .. OWN_TAG_PREFIX
                 .. "; values have at most 256.")
         end
     end
     if count > MAX_USER_TAGS then
-        out_of_range("tags", "has more than " .. MAX_USER_TAGS .. " tags", "Give at most " .. MAX_USER_TAGS
+        json_args.out_of_range("tags", "has more than " .. MAX_USER_TAGS .. " tags", "Give at most " .. MAX_USER_TAGS
             .. " tags (AWS allows 50; the extension adds 3 of its own).")
     end
     return tags
@@ -294,8 +163,8 @@ local function feature_names(list)
         return nil
     end
     if #list == 0 then
-        out_of_range("feature_columns", "is empty", "List at least one column, or leave the key out to train on"
-            .. " all columns.")
+        json_args.out_of_range("feature_columns", "is empty",
+            "List at least one column, or leave the key out to train on all columns.")
     end
     local names, seen = {}, {}
     for i = 1, #list do
@@ -316,15 +185,15 @@ end
 
 -- Returns the normalised options or raises E-SME-1..9, E-SME-12 or E-SME-50.
 function M.parse(json_str)
-    local given = check_keys(decode(json_str))
+    local given = json_args.check_keys(json_args.decode(json_str, WHAT), KEYS, WHAT)
     aws_names.check_job_name(given.job_name)
-    check_choice(given, "problem_type", PROBLEM_TYPES)
-    check_choice(given, "mode", MODES)
+    json_args.check_choice(given, "problem_type", PROBLEM_TYPES)
+    json_args.check_choice(given, "mode", MODES)
     given.objective = metric_name(given.objective)
     check_objective(given)
     local fraction = given.validation_fraction
     if fraction and (fraction <= 0 or fraction >= 1) then
-        out_of_range("validation_fraction", "must be greater than 0 and less than 1", "Use e.g. 0.2.")
+        json_args.out_of_range("validation_fraction", "must be greater than 0 and less than 1", "Use e.g. 0.2.")
     end
     check_roles(given)
     local weight = given.sample_weight_attribute_name
