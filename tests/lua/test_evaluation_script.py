@@ -307,3 +307,117 @@ def test_generated_multiclass_tables_with_integer_labels_match_sklearn(db, table
     # A label missing from a row's PROBABILITIES has probability 0 there (the reference's .get(c, 0.0)).
     assert_matches(answer, reference_classification(truth, predicted, str, probabilities=distributions,
                                                     classes=classes))
+
+
+# --- storing a run -----------------------------------------------------------------------------------------
+
+def test_a_stored_run_holds_every_returned_row_once_under_one_run_id(db):
+    load(db, "STORED", [("Y", "BOOLEAN"), ("PROBABILITY", "DOUBLE"), ("PREDICTIONS", "BOOLEAN")],
+         [(True, 0.9, True), (False, 0.6, True), (True, 0.8, False), (None, 0.7, True)])
+    returned = evaluate(db, input_schema_name="EVAL", input_table_or_view_name="STORED", label_column="Y",
+                        problem_type="BinaryClassification", store_in_history=True)
+    stored = db.execute("""SELECT RUN_ID, PROBLEM_TYPE, INPUT_SCHEMA_NAME, INPUT_TABLE_OR_VIEW_NAME, LABEL_COLUMN,
+        POSITIVE_LABEL, METRIC, METRIC_VALUE, LABEL, PREDICTED_LABEL FROM SME.SME_EVALUATIONS
+        WHERE INPUT_TABLE_OR_VIEW_NAME = 'STORED' ORDER BY METRIC_ORDER, LABEL, PREDICTED_LABEL""").fetchall()
+
+    assert len({row[0] for row in stored}) == 1
+    assert {row[1:6] for row in stored} == {("BinaryClassification", "EVAL", "STORED", "Y", "TRUE")}
+    assert [row[6:] for row in stored] == returned
+    evaluate(db, input_schema_name="EVAL", input_table_or_view_name="STORED", label_column="Y",
+             problem_type="BinaryClassification")  # without store_in_history nothing is added
+    assert db.execute("SELECT COUNT(*) FROM SME.SME_EVALUATIONS WHERE INPUT_TABLE_OR_VIEW_NAME = 'STORED'"
+                      ).fetchone()[0] == len(stored)
+
+
+# --- bad input ---------------------------------------------------------------------------------------------
+
+BINARY = {"input_schema_name": "EVAL", "label_column": "Y", "problem_type": "BinaryClassification"}
+
+
+@pytest.fixture(scope="module")
+def scored_table(db):
+    load(db, "LABELLED", [("Y", "VARCHAR(5)"), ("PROBABILITY", "DOUBLE"), ("PREDICTIONS", "VARCHAR(5)")],
+         [("a", 0.9, "a"), ("b", 0.6, "b"), ("c", 0.8, "a")])
+    return "LABELLED"
+
+
+def test_an_unknown_table_is_named(db):
+    assert "E-SME-10" in failure(db, input_table_or_view_name="NOPE", **BINARY)
+
+
+def test_a_missing_label_column_is_named(db, scored_table):
+    message = failure(db, **{**BINARY, "label_column": "LABEL"}, input_table_or_view_name=scored_table)
+    assert "E-SME-78" in message and '"LABEL"' in message
+
+
+def test_a_table_without_predictions_is_refused(db):
+    load(db, "NO_PREDICTIONS", [("Y", "BOOLEAN"), ("SCORE", "DOUBLE")], [(True, 0.5)])
+    assert "E-SME-79" in failure(db, input_table_or_view_name="NO_PREDICTIONS", **BINARY)
+
+
+def test_a_label_of_another_type_than_the_predictions_is_refused(db):
+    load(db, "MIXED", [("Y", "VARCHAR(5)"), ("PREDICTIONS", "BOOLEAN")], [("yes", True)])
+    assert "E-SME-80" in failure(db, input_table_or_view_name="MIXED", **BINARY)
+    load(db, "TEXT_REGRESSION", [("Y", "VARCHAR(5)"), ("PREDICTIONS", "DOUBLE")], [("1", 1.0)])
+    assert "E-SME-80" in failure(db, input_table_or_view_name="TEXT_REGRESSION",
+                                 **{**BINARY, "problem_type": "Regression"})
+
+
+def test_an_empty_table_is_refused(db):
+    load(db, "EMPTY", [("Y", "BOOLEAN"), ("PREDICTIONS", "BOOLEAN")], [])
+    message = failure(db, input_table_or_view_name="EMPTY", **BINARY)
+    assert "E-SME-81" in message and "empty" in message
+
+
+def test_binary_needs_two_labels_and_a_positive_label_among_them(db, scored_table):
+    assert "E-SME-83" in failure(db, input_table_or_view_name=scored_table, **BINARY)
+    load(db, "TWO", [("Y", "VARCHAR(5)"), ("PREDICTIONS", "VARCHAR(5)")], [("a", "b"), ("b", "b")])
+    message = failure(db, input_table_or_view_name="TWO", positive_label="A", **BINARY)
+    assert "E-SME-83" in message and "a, b" in message
+
+
+def test_the_json_argument_is_checked_key_by_key(db, scored_table):
+    assert "E-SME-3" in failure(db, input_table_or_view_name=scored_table, label="Y", **BINARY)
+    assert "E-SME-2" in failure(db, input_schema_name="EVAL", input_table_or_view_name=scored_table,
+                                problem_type="Regression")
+    assert "E-SME-5" in failure(db, input_table_or_view_name=scored_table, positive_label="a",
+                                **{**BINARY, "problem_type": "Regression"})
+    assert "E-SME-2" in failure(db, input_table_or_view_name=scored_table, endpoint_name="ep")
+
+
+@pytest.fixture(scope="module")
+def recorded_endpoint(db):
+    """An endpoint in the metadata whose prediction UDF was dropped (so scoring fails in the database)."""
+    db.execute("""INSERT INTO SME.SME_METADATA_AUTOPILOT_JOBS (JOB_NAME, TARGET_ATTRIBUTE_NAME, PROBLEM_TYPE,
+        COLUMN_NAMES, COLUMN_TYPES) VALUES ('job-1', 'CHURN', 'BinaryClassification', '["X","CHURN"]',
+        '["DOUBLE","BOOLEAN"]')""")
+    db.execute("""INSERT INTO SME.SME_METADATA_AUTOPILOT_ENDPOINTS (ENDPOINT_NAME, JOB_NAME, UDF_SCHEMA_NAME,
+        UDF_NAME, PROBLEM_TYPE, STATUS) VALUES ('ep-1', 'job-1', 'EVAL', 'ep-1', 'BinaryClassification',
+        'deployed')""")
+    load(db, "TO_SCORE", [("X", "DOUBLE"), ("CHURN", "BOOLEAN"), ("NAME", "VARCHAR(5)")], [(1.0, True, "a")])
+    return "ep-1"
+
+
+SCORE = {"input_schema_name": "EVAL", "input_table_or_view_name": "TO_SCORE"}
+
+
+def test_scoring_through_an_unknown_endpoint_is_refused(db, recorded_endpoint):
+    assert "E-SME-82" in failure(db, endpoint_name="ep-2", output_table_name="OUT", **SCORE)
+
+
+def test_scoring_checks_label_and_features_before_it_creates_anything(db, recorded_endpoint):
+    assert "E-SME-80" in failure(db, endpoint_name=recorded_endpoint, output_table_name="OUT",
+                                 label_column="NAME", **SCORE)
+    load(db, "NO_FEATURE", [("CHURN", "BOOLEAN")], [(True,)])
+    message = failure(db, endpoint_name=recorded_endpoint, output_table_name="OUT", input_schema_name="EVAL",
+                      input_table_or_view_name="NO_FEATURE")
+    assert "E-SME-78" in message and '"X"' in message
+    assert "E-SME-84" in failure(db, endpoint_name=recorded_endpoint, output_table_name="LABELLED", **SCORE)
+    assert "E-SME-5" in failure(db, endpoint_name=recorded_endpoint, output_table_name="OUT",
+                                problem_type="Regression", **SCORE)
+    assert db.execute("SELECT COUNT(*) FROM SYS.EXA_ALL_TABLES WHERE TABLE_NAME = 'OUT'").fetchone()[0] == 0
+
+
+def test_a_scoring_failure_keeps_the_database_message(db, recorded_endpoint):
+    message = failure(db, endpoint_name=recorded_endpoint, output_table_name="OUT", **SCORE)
+    assert "E-SME-85" in message and "ep-1" in message

@@ -111,7 +111,8 @@ local function score(opts)
         .. ") FROM " .. input, nil, {
             code = "E-SME-85",
             message = "Scoring " .. input .. " through endpoint " .. opts.endpoint_name .. " into " .. output .. " failed",
-            mitigations = { "Check that the endpoint is in service (SME_AUTOPILOT_ENDPOINTS) and that you may"
+            mitigations = { "Check that the endpoint is in service and its prediction UDF exists (SME_AUTOPILOT_ENDPOINTS; deploy"
+                .. " again if the UDF was dropped) and that you may"
                 .. " create tables in " .. identifiers.quote(opts.output_schema) .. "." },
         })
     return { schema = opts.output_schema, table = opts.output_table, label = "ROW_KEY", problem_type = problem_type,
