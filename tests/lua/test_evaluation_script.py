@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
-import os
-from pathlib import Path
 
 import numpy as np
 import pyexasol
@@ -28,10 +25,8 @@ from exasol_emulator.api import Emulator
 from exasol_sagemaker_extension.deployment.installation import metadata_statements
 from exasol_sagemaker_extension.deployment.lua_scripts import render_lua_script
 from exasol_sagemaker_extension.deployment.scripts import ENTRY_SCRIPTS
+from sme_local.datasets import find_data_dir
 
-DATA_DIR = Path(os.environ.get("SME_LOCAL_DATA_DIR", Path(__file__).resolve().parents[3] / "shared" / "data"))
-if not DATA_DIR.is_dir():
-    DATA_DIR = Path("/work/shared/data")
 TOLERANCE = {"rel": 1e-9, "abs": 1e-9}
 SCRIPT = "SME_EVALUATE_PREDICTIONS"
 
@@ -149,7 +144,7 @@ def assert_matches(answer: dict, expected: dict) -> None:
 # --- real datasets through scikit-learn models -------------------------------------------------------------
 
 def read_csv(name: str) -> list[dict]:
-    with open(DATA_DIR / name, newline="", encoding="utf-8") as handle:
+    with open(find_data_dir() / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
