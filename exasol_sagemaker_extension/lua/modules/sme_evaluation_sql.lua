@@ -134,7 +134,8 @@ end
 
 -- The classification metrics as rows (ORD, METRIC, LABEL, PREDICTED_LABEL, METRIC_VALUE) and the query
 -- parameters. `source` = { table, label, label_type, prediction_type, as_double, has_probability,
--- has_probabilities }; `binary` = the positive label's text, or nil for multiclass with the label texts `classes`.
+-- has_probabilities }; `positive` = the positive label's text (binary), or nil for multiclass with the label texts
+-- `classes`.
 function M.classification(source, positive, classes)
     local params = {}
     local actual = M.label_text(q(source.label), source.label_type, source.as_double)
