@@ -24,7 +24,6 @@ import pyexasol
 
 from exasol_sagemaker_extension.errors import SmeError
 from sme_local.datasets import CHURN, quote, read_rows
-from sme_local.evaluation import ScoredRows, binary_classification_metrics_sql
 from sme_local.extension import activate_host_python, run_sme_deploy
 from sme_local.extension_calls import ExtensionCalls, create_aws_connection
 from sme_local.loading import load_table
@@ -98,9 +97,7 @@ class ChurnTutorial:
             self._step("Score the held-back customers, passing PHONE through as the row key")
             console.execute(f"CREATE OR REPLACE TABLE {self._table('CHURN_SCORES')} AS {self._scoring_query()}")
             self._show(console.records(f"SELECT * FROM {self._table('CHURN_SCORES')} ORDER BY \"ROW_KEY\" LIMIT 3"))
-            self._step("Evaluate in SQL: accuracy, precision, recall, and AUC by the rank-sum formula")
-            metrics = console.records(binary_classification_metrics_sql(
-                ScoredRows(self.settings.schema, "CHURN_SCORES", "ROW_KEY", "CHURN_TEST", KEY, TARGET)))[0]
+            metrics = self._evaluate(console, calls)
             self._step("Clean up: delete the endpoint (it costs money while it exists)")
             self._show(calls.delete(self.endpoint_name))
             self._show_scoring_fails(console)
@@ -150,6 +147,21 @@ class ChurnTutorial:
                            f"{status['OBJECTIVE_METRIC_NAME']} = {status['OBJECTIVE_METRIC_VALUE']}")
         self._step("List the candidates")
         self._show(calls.candidates(self.job_name))
+
+    def _evaluate(self, console: SqlConsole, calls: ExtensionCalls) -> dict[str, float | None]:
+        """The scores joined to the held-back truth by the row key, evaluated by the extension's script; returns
+        the metrics of the whole table (the per-label rows of the positive label TRUE included, the confusion
+        matrix left out, as it is shown with the rest)."""
+        self._step("Evaluate in SQL: join the scores to the truth by PHONE, then let the extension compute the metrics")
+        console.execute(f"CREATE OR REPLACE VIEW {self._table('CHURN_EVALUATION')} AS SELECT T.{quote(TARGET)}, "
+                        f"S.\"PROBABILITY\", S.\"PREDICTIONS\" FROM {self._table('CHURN_SCORES')} S "
+                        f"JOIN {self._table('CHURN_TEST')} T ON S.\"ROW_KEY\" = T.{quote(KEY)}")
+        rows = calls.evaluate({
+            "input_schema_name": self.settings.schema, "input_table_or_view_name": "CHURN_EVALUATION",
+            "label_column": TARGET, "problem_type": "BinaryClassification", "store_in_history": True,
+        })
+        self._show(rows)
+        return {row["METRIC"]: row["METRIC_VALUE"] for row in rows if row["PREDICTED_LABEL"] is None}
 
     def _scoring_query(self) -> str:
         """The UDF call with the row key first, then the features in training order (no EMITS clause)."""

@@ -119,5 +119,5 @@ def _print_summary(result: TutorialResult, wall_seconds: float) -> None:
     click.echo(f"Demo finished in {wall_seconds:.0f} s wall time ({result.seconds:.0f} s in the tutorial steps; "
                f"job {result.job_name}, {result.train_rows} training rows, {result.test_rows} held back).")
     for name, value in result.metrics.items():
-        click.echo(f"  {name.lower():<9} {'undefined' if value is None else f'{value:.3f}'}")
+        click.echo(f"  {name.lower():<18} {'undefined' if value is None else f'{value:.3f}'}")
 

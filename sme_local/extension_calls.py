@@ -97,3 +97,7 @@ class ExtensionCalls:
     def reconcile(self, action: str = "list") -> list[dict[str, Any]]:
         """The extension's SageMaker resources next to the metadata; ``delete_orphans`` removes the orphans."""
         return self._script("SME_RECONCILE_SAGEMAKER_RESOURCES", self.connection_name, None, action)
+
+    def evaluate(self, request: dict[str, Any]) -> list[dict[str, Any]]:
+        """SME_EVALUATE_PREDICTIONS with the evaluation JSON ``request``; returns its metric rows."""
+        return self._script("SME_EVALUATE_PREDICTIONS", json.dumps(request, indent=1))

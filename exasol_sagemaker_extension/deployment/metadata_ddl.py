@@ -15,11 +15,12 @@ from exasol_sagemaker_extension.deployment.identifiers import qualified_name, qu
 
 @dataclass(frozen=True)
 class MetadataTable:
-    """A metadata table: its columns in order, its key, and how many leading columns predate this extension."""
+    """A metadata table: its columns in order, its key (None for a log without one), and how many leading
+    columns predate this extension."""
 
     name: str
     columns: tuple[tuple[str, str], ...]
-    primary_key: str
+    primary_key: str | None
     original_column_count: int  # columns after these are added by forward migration
     view_name: str
     view_columns: tuple[str, ...]
@@ -108,7 +109,37 @@ ENDPOINTS_TABLE = MetadataTable(
     ),
 )
 
-METADATA_TABLES: tuple[MetadataTable, ...] = (JOBS_TABLE, ENDPOINTS_TABLE)
+EVALUATIONS_TABLE = MetadataTable(
+    name="SME_METADATA_EVALUATIONS",
+    # One row per metric row of a stored SME_EVALUATE_PREDICTIONS run; a run is RUN_ID (session-statement).
+    columns=(
+        ("EVALUATED_AT", "TIMESTAMP"),
+        ("RUN_ID", "VARCHAR(64)"),
+        ("JOB_NAME", "VARCHAR(32)"),
+        ("ENDPOINT_NAME", "VARCHAR(63)"),
+        ("PROBLEM_TYPE", "VARCHAR(32)"),
+        ("INPUT_SCHEMA_NAME", "VARCHAR(128)"),
+        ("INPUT_TABLE_OR_VIEW_NAME", "VARCHAR(128)"),
+        ("LABEL_COLUMN", "VARCHAR(128)"),
+        ("POSITIVE_LABEL", "VARCHAR(2000000)"),
+        ("SCRIPT_USER", "VARCHAR(128)"),
+        ("METRIC_ORDER", "DECIMAL(9,0)"),
+        ("METRIC", "VARCHAR(64)"),
+        ("METRIC_VALUE", "DOUBLE"),
+        ("LABEL", "VARCHAR(2000000)"),
+        ("PREDICTED_LABEL", "VARCHAR(2000000)"),
+    ),
+    primary_key=None,
+    original_column_count=15,  # new with this extension: nothing to migrate yet
+    view_name="SME_EVALUATIONS",
+    view_columns=(
+        "EVALUATED_AT", "RUN_ID", "ENDPOINT_NAME", "JOB_NAME", "PROBLEM_TYPE", "INPUT_SCHEMA_NAME",
+        "INPUT_TABLE_OR_VIEW_NAME", "LABEL_COLUMN", "POSITIVE_LABEL", "METRIC", "METRIC_VALUE", "LABEL",
+        "PREDICTED_LABEL", "METRIC_ORDER", "SCRIPT_USER",
+    ),
+)
+
+METADATA_TABLES: tuple[MetadataTable, ...] = (JOBS_TABLE, ENDPOINTS_TABLE, EVALUATIONS_TABLE)
 
 
 def render_create_schema(schema: str) -> str:
@@ -117,7 +148,8 @@ def render_create_schema(schema: str) -> str:
 
 def render_create_table(table: MetadataTable, schema: str) -> str:
     lines = [f"    {quote_identifier(name)} {sql_type}" for name, sql_type in table.columns]
-    lines.append(f"    PRIMARY KEY ({quote_identifier(table.primary_key)})")
+    if table.primary_key is not None:
+        lines.append(f"    PRIMARY KEY ({quote_identifier(table.primary_key)})")
     return f"CREATE TABLE IF NOT EXISTS {qualified_name(schema, table.name)} (\n" + ",\n".join(lines) + "\n)"
 
 

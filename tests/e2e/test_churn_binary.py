@@ -24,7 +24,7 @@ def test_the_model_beats_guessing_the_majority(tutorial_result):
     metrics = tutorial_result.metrics
     assert tutorial_result.train_rows + tutorial_result.test_rows == 3333
     assert 0.15 < tutorial_result.test_rows / 3333 < 0.25
-    assert metrics["AUC"] > 0.75
+    assert metrics["ROC_AUC"] > 0.75
     assert metrics["ACCURACY"] > BASE_RATE_OF_NO_CHURN
 
 
@@ -82,3 +82,21 @@ def test_reconciliation_tracks_the_job_and_removes_an_orphan_left_in_sagemaker(t
     removed = {(r["RESOURCE_TYPE"], r["RESOURCE_NAME"]): r["ACTION"] for r in calls.reconcile("delete_orphans")}
     assert removed[("MODEL", "e2e-half-made-model")] == "DELETED"
     assert "e2e-half-made-model" not in [m["ModelName"] for m in sagemaker.list_models()["Models"]]
+
+
+def test_the_evaluation_script_equals_sklearn_on_the_scored_customers(tutorial_result, console):
+    from sklearn import metrics as sk
+
+    rows = console.rows(f'SELECT "{TARGET}", "PROBABILITY", "PREDICTIONS" FROM "{SCHEMA}"."CHURN_EVALUATION"')
+    truth, predicted = [row[0] for row in rows], [row[2] for row in rows]
+    score = [row[1] if row[2] else 1 - row[1] for row in rows]
+    metrics = tutorial_result.metrics
+    assert metrics["ROWS_EVALUATED"] == len(rows) == tutorial_result.test_rows
+    for name, value in (("ACCURACY", sk.accuracy_score(truth, predicted)),
+                        ("F1", sk.f1_score(truth, predicted, zero_division=0)),
+                        ("ROC_AUC", sk.roc_auc_score(truth, score)),
+                        ("LOG_LOSS", sk.log_loss(truth, score, labels=[False, True]))):
+        assert metrics[name] == pytest.approx(value, rel=1e-9, abs=1e-9), name
+    stored = console.rows(f"""SELECT COUNT(DISTINCT RUN_ID), MAX(METRIC_VALUE) FROM "SME"."SME_EVALUATIONS"
+        WHERE INPUT_SCHEMA_NAME = '{SCHEMA}' AND METRIC = 'ROC_AUC'""")[0]
+    assert int(stored[0]) == 1 and stored[1] == pytest.approx(metrics["ROC_AUC"])

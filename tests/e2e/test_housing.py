@@ -6,6 +6,8 @@ import math
 
 import pytest
 
+from sklearn import metrics as sk
+
 from sme_local.datasets import CALIFORNIA_HOUSING, CsvDataset, column, integer, read_rows
 from sme_local.loading import load_table
 
@@ -50,6 +52,15 @@ def _train(calls, stack, job_name, target, problem_type, objective):
     return calls.wait_for_job(job_name, stack.job_timeout_seconds)
 
 
+def _evaluate_through_the_endpoint(calls, console, endpoint, table, output):
+    """SME_EVALUATE_PREDICTIONS scoring ``table`` through ``endpoint`` (label: the job's target) into ``output``;
+    returns the overall metrics and the scored rows (ROW_KEY is the label)."""
+    rows = calls.evaluate({"input_schema_name": DATA_SCHEMA, "input_table_or_view_name": table,
+                           "endpoint_name": endpoint, "output_table_name": output, "store_in_history": True})
+    scored = console.records(f'SELECT * FROM "{DATA_SCHEMA}"."{output}"')
+    return {row["METRIC"]: row["METRIC_VALUE"] for row in rows if row["LABEL"] is None}, scored
+
+
 def _arguments(exclude):
     return ", ".join(['"ID"', *(f'"{name}"' for name in FEATURES if name != exclude)])
 
@@ -75,6 +86,17 @@ def test_regression_with_row_key_and_null_features(housing, calls, console):
     residual = sum((row["ACTUAL"] - row["PREDICTIONS"]) ** 2 for row in scored)
     total = sum((value - mean) ** 2 for value in actual)
     assert 1 - residual / total > 0.3, "the model must explain a good part of the variance (R² > 0.3)"
+
+    metrics, rescored = _evaluate_through_the_endpoint(calls, console, "housing-regression", "HOUSING_TEST",
+                                                       "HOUSING_TEST_SCORED")
+    assert sorted(row["PREDICTIONS"] for row in rescored) == sorted(row["PREDICTIONS"] for row in scored)
+    truth, predictions = [row["ROW_KEY"] for row in rescored], [row["PREDICTIONS"] for row in rescored]
+    assert metrics["ROWS_EVALUATED"] == len(rescored) and metrics["NULL_LABELS"] == 0
+    for name, value in (("R2", sk.r2_score(truth, predictions)),
+                        ("RMSE", sk.root_mean_squared_error(truth, predictions)),
+                        ("MAE", sk.mean_absolute_error(truth, predictions)),
+                        ("MAPE", sk.mean_absolute_percentage_error(truth, predictions))):
+        assert metrics[name] == pytest.approx(value, rel=1e-9), name
     calls.delete("housing-regression")
 
 
@@ -103,4 +125,15 @@ def test_multiclass_probabilities_and_labels(housing, calls, console):
     accuracy = sum(row["PREDICTIONS"] == row["ACTUAL"] for row in scored) / len(scored)
     majority = 371 / 826
     assert accuracy > majority + 0.1, "longitude and latitude make the proximity class well predictable"
+
+    metrics, rescored = _evaluate_through_the_endpoint(calls, console, "housing-multiclass", "PROXIMITY_TEST",
+                                                       "PROXIMITY_TEST_SCORED")
+    truth, predictions = [row["ROW_KEY"] for row in rescored], [row["PREDICTIONS"] for row in rescored]
+    classes = sorted(labels | set(truth))
+    matrix = [[json.loads(row["PROBABILITIES"]).get(c, 0.0) for c in classes] for row in rescored]
+    for name, value in (("ACCURACY", sk.accuracy_score(truth, predictions)),
+                        ("BALANCED_ACCURACY", sk.balanced_accuracy_score(truth, predictions)),
+                        ("F1_MACRO", sk.f1_score(truth, predictions, average="macro", zero_division=0)),
+                        ("LOG_LOSS", sk.log_loss(truth, matrix, labels=classes))):
+        assert metrics[name] == pytest.approx(value, rel=1e-9, abs=1e-9), name
     calls.delete("housing-multiclass")

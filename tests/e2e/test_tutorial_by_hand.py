@@ -128,9 +128,13 @@ def test_the_tutorial_runs_verbatim_block_by_block(workdir, up_with_defaults, mo
     assert by_start["IMPORT INTO DEMO.CHURN FROM CSV AT AWS_CONN FILE 'sme-local-datasets/DEMO.CHURN.csv'"][0] == 3333
     assert by_start["EXECUTE SCRIPT SME.SME_POLL_SAGEMAKER_AUTOPILOT_JOB_STATUS"][1][0][0] == "Completed"
     assert by_start["EXECUTE SCRIPT SME.SME_LIST_SAGEMAKER_AUTOPILOT_CANDIDATES"][1]  # a leaderboard
-    scores = [rows for statement, _, rows in results if '"AUC"' in statement]
-    accuracy, precision, recall, auc = scores[0][0]
-    assert accuracy > 0.85 and auc > 0.7, scores  # better than always answering "stays" (0.85, AUC 0.5)
+    metric_rows = by_start["EXECUTE SCRIPT SME.SME_EVALUATE_PREDICTIONS"][1]
+    metrics = {metric: value for metric, value, _, predicted in metric_rows if predicted is None}
+    assert metrics["ACCURACY"] > 0.85 and metrics["ROC_AUC"] > 0.7, metric_rows  # "stays": 0.85, AUC 0.5
+    assert sum(value for metric, value, _, _ in metric_rows if metric == "CONFUSION") == metrics["ROWS_EVALUATED"]
+    history = [rows for statement, _, rows in results if statement.startswith("SELECT EVALUATED_AT")][0]
+    assert sorted(metric for _, metric, _ in history) == ["ACCURACY", "RECALL", "ROC_AUC"]
+    precision = next(value for metric, value, _, _ in metric_rows if metric == "PRECISION")
     [(endpoint, status, udf, *_)] = by_start["EXECUTE SCRIPT SME.SME_CREATE_ENDPOINT_UDF"][1]
     assert (endpoint, status, udf) == ("churn-theirs", "InService", '"DEMO"."WILL_CHURN"')
     [single] = [rows for statement, _, rows in results if statement.startswith("SELECT DEMO.WILL_CHURN('KS'")]

@@ -84,25 +84,49 @@ def base_training_request(stack) -> dict[str, Any]:
     }
 
 
-TRAINING_KEYS = [
-    "job_name", "input_schema_name", "input_table_or_view_name", "aws_credentials_connection_name", "aws_region",
-    "s3_bucket_uri", "s3_output_path", "iam_sagemaker_role", "target_attribute_name", "problem_type", "objective",
-    "max_candidates", "max_runtime_per_training_job_in_seconds", "max_runtime_for_automl_job_in_seconds", "mode",
-    "sample_weight_attribute_name", "validation_fraction", "tags", "aws_assume_role_arn",
-    "aws_assume_role_external_id", "no_such_key",
-]
+def base_endpoint_udf_request(stack) -> dict[str, Any]:
+    return {
+        "endpoint_name": "no-such-endpoint", "aws_credentials_connection_name": stack.connection_name,
+        "udf_schema_name": SCHEMA, "udf_name": "REL_UDF", "features": [{"name": "A", "sql_type": "DOUBLE"}],
+        "predictions_sql_type": "VARCHAR(10)",
+    }
+
+
+def base_evaluation_request(stack) -> dict[str, Any]:
+    return {"input_schema_name": SCHEMA, "input_table_or_view_name": "NO_SUCH_TABLE", "label_column": "CHURN",
+            "problem_type": "BinaryClassification"}
+
+
+# The JSON-argument scripts: their valid base request (which names nothing that exists) and the keys to spoil.
+JSON_SCRIPTS = {
+    "SME_TRAIN_WITH_SAGEMAKER_AUTOPILOT": (base_training_request, [
+        "job_name", "input_schema_name", "input_table_or_view_name", "aws_credentials_connection_name",
+        "aws_region", "s3_bucket_uri", "s3_output_path", "iam_sagemaker_role", "target_attribute_name",
+        "problem_type", "objective", "max_candidates", "max_runtime_per_training_job_in_seconds",
+        "max_runtime_for_automl_job_in_seconds", "mode", "sample_weight_attribute_name", "validation_fraction",
+        "tags", "aws_assume_role_arn", "aws_assume_role_external_id", "no_such_key"]),
+    "SME_CREATE_ENDPOINT_UDF": (base_endpoint_udf_request, [
+        "endpoint_name", "aws_credentials_connection_name", "udf_schema_name", "predictions_sql_type", "aws_region",
+        "udf_name", "input_schema_name", "input_table_or_view_name", "feature_columns", "features",
+        "probability_column", "probabilities_column", "request_format", "label_location", "probability_location",
+        "probabilities_location", "labels_location", "max_rows_per_request", "max_requests_in_flight", "replace",
+        "no_such_key"]),
+    "SME_EVALUATE_PREDICTIONS": (base_evaluation_request, [
+        "input_schema_name", "input_table_or_view_name", "label_column", "problem_type", "positive_label",
+        "endpoint_name", "output_schema_name", "output_table_name", "store_in_history", "no_such_key"]),
+}
 
 
 @st.composite
-def training_documents(draw, stack) -> str:
-    """The train script's JSON with one or two keys hostile, or broken JSON text, or duplicated keys."""
-    request = base_training_request(stack)
-    for key in draw(st.lists(st.sampled_from(TRAINING_KEYS), min_size=1, max_size=2, unique=True)):
+def json_documents(draw, base: dict[str, Any], keys: list[str]) -> str:
+    """A script's JSON with one or two keys hostile, or broken JSON text, or duplicated keys."""
+    request = dict(base)
+    for key in draw(st.lists(st.sampled_from(keys), min_size=1, max_size=2, unique=True)):
         request[key] = draw(json_values)
     text = json.dumps(request, ensure_ascii=draw(st.booleans()))
     shape = draw(st.sampled_from(["plain", "plain", "duplicate", "truncated", "nested", "raw"]))
     if shape == "duplicate":
-        key = draw(st.sampled_from(TRAINING_KEYS))
+        key = draw(st.sampled_from(keys))
         text = text[:-1] + f", {json.dumps(key)}: {json.dumps(draw(json_values))}}}"
     elif shape == "truncated":
         text = text[: draw(st.integers(0, len(text) - 1))]
@@ -111,6 +135,11 @@ def training_documents(draw, stack) -> str:
     elif shape == "raw":
         text = draw(hostile_text)
     return text
+
+
+def json_script(script: str, stack) -> st.SearchStrategy:
+    base, keys = JSON_SCRIPTS[script]
+    return json_documents(base(stack), keys).map(lambda text: Case(script, (literal(text),)))
 
 
 def positional(script: str, *strategies: st.SearchStrategy) -> st.SearchStrategy:
@@ -129,8 +158,7 @@ def numeric_argument(plausible: int) -> st.SearchStrategy:
 def script_cases(stack) -> dict[str, st.SearchStrategy]:
     connection = stack.connection_name
     return {
-        "SME_TRAIN_WITH_SAGEMAKER_AUTOPILOT": training_documents(stack).map(
-            lambda text: Case("SME_TRAIN_WITH_SAGEMAKER_AUTOPILOT", (literal(text),))),
+        **{script: json_script(script, stack) for script in JSON_SCRIPTS},
         "SME_POLL_SAGEMAKER_AUTOPILOT_JOB_STATUS": positional(
             "SME_POLL_SAGEMAKER_AUTOPILOT_JOB_STATUS", argument("no-such-job"), argument(connection),
             argument("eu-west-1")),

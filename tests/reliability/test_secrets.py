@@ -74,7 +74,7 @@ def flow(e2e_stack):
 
 def test_the_flow_really_used_the_canary_credentials(flow, e2e_stack):
     result, printed, errors = flow
-    assert result.metrics["AUC"] is not None and result.test_rows > 0
+    assert result.metrics["ROC_AUC"] is not None and result.test_rows > 0
     assert len(errors) == 5 and all("E-SME-" in error for error in errors)
 
 

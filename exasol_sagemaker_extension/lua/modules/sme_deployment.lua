@@ -13,8 +13,8 @@ local endpoints_metadata = require("sme_endpoints_metadata")
 local control_plane = require("sme_control_plane")
 local model_connection = require("sme_model_connection")
 local prediction_udf = require("sme_prediction_udf")
+local model_columns = require("sme_model_columns")
 local values = require("sme_values")
-local column_lists = require("sme_column_lists")
 local udf_targets = require("sme_udf_targets")
 
 local M = {}
@@ -33,33 +33,6 @@ local function known_job(job_name)
         })
     end
     return job
-end
-
--- Features (COLUMN_NAMES minus the target and the sample weight, in training order) and the target, each
--- { name, sql_type }. Autopilot trains on the weight but does not use it as a feature, so endpoints never see it.
--- Rows of the old extension hold both lists ';'-joined; sme_column_lists reads either form.
-local function model_columns(job)
-    local names, types = column_lists.decode(job.column_names), column_lists.decode(job.column_types)
-    local target = job.target_attribute_name
-    local features, target_column = {}, nil
-    if names and types and #names == #types and target then
-        for i = 1, #names do
-            local column = { name = names[i], sql_type = types[i] }
-            if names[i] == target then
-                target_column = column
-            elseif names[i] ~= job.sample_weight_attribute_name then
-                features[#features + 1] = column
-            end
-        end
-    end
-    if target_column == nil or #features == 0 then
-        errors.raise_error("E-SME-31", string.format("The metadata of job %q lacks the training columns.",
-            job.job_name), {
-            "Train the job again with SME_TRAIN_WITH_SAGEMAKER_AUTOPILOT; its COLUMN_NAMES, COLUMN_TYPES and"
-                .. " TARGET_ATTRIBUTE_NAME must list the exported columns including the target.",
-        })
-    end
-    return features, target_column
 end
 
 local function deploy_endpoint(job, endpoint_name, aws, capacity)
@@ -138,7 +111,7 @@ local function deploy(args, capacity)
     local endpoint_name = aws_names.check_endpoint_name(values.present(args.endpoint_name))
     local schema = identifiers.normalize(script_args.string(args.schema_name, "schema_name"), "schema_name")
     local job = known_job(job_name)
-    local features, target = model_columns(job)
+    local features, target = model_columns.of_job(job)
     local aws = script_args.aws_settings(args.connection_name, args.aws_region, job)
     udf_targets.check_schema_exists(schema)
     endpoints_metadata.check_name_case(endpoint_name)

@@ -17,7 +17,7 @@ def statements(lua_root, fixture_scripts):
 
 def test_order_schema_tables_migrations_views_udfs_scripts(statements):
     kinds = [statement.label.split(" ")[0] for statement in statements]
-    assert kinds == ["schema", "table"] + ["migration"] * 17 + ["table", "view", "view"] + ["UDF"] * len(CONTROL_PLANE_UDFS) + ["Lua"] * 2
+    assert kinds == ["schema", "table"] + ["migration"] * 17 + ["table", "table", "view", "view", "view"] + ["UDF"] * len(CONTROL_PLANE_UDFS) + ["Lua"] * 2
 
 
 def test_same_input_gives_the_same_text(lua_root, fixture_scripts, statements):

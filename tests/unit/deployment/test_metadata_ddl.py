@@ -12,6 +12,7 @@ import pytest
 from exasol_sagemaker_extension.deployment.installation import metadata_statements
 from exasol_sagemaker_extension.deployment.metadata_ddl import (
     ENDPOINTS_TABLE,
+    EVALUATIONS_TABLE,
     JOBS_TABLE,
     render_create_table,
     render_migrations,
@@ -54,8 +55,14 @@ def test_endpoints_table_text():
     )
 
 
+def test_the_evaluation_log_has_no_key_since_a_run_has_one_row_per_metric():
+    text = render_create_table(EVALUATIONS_TABLE, "SME")
+    assert text.startswith('CREATE TABLE IF NOT EXISTS "SME"."SME_METADATA_EVALUATIONS" (')
+    assert "PRIMARY KEY" not in text and '"METRIC_VALUE" DOUBLE' in text
+
+
 def test_views_select_existing_columns_only():
-    for table in (JOBS_TABLE, ENDPOINTS_TABLE):
+    for table in (JOBS_TABLE, ENDPOINTS_TABLE, EVALUATIONS_TABLE):
         names = {name for name, _ in table.columns}
         assert set(table.view_columns) <= names
         assert render_view(table, "SME").startswith(f'CREATE OR REPLACE VIEW "SME"."{table.view_name}" AS')
@@ -89,3 +96,4 @@ def test_upgrade_from_the_old_table_keeps_rows_and_runs_twice(schema):
     columns = [row[0] for row in db.execute(f'DESCRIBE {quoted_schema}."SME_METADATA_AUTOPILOT_JOBS"').fetchall()]
     assert columns == [name for name, _ in JOBS_TABLE.columns]
     db.execute(f'SELECT * FROM {quoted_schema}."SME_AUTOPILOT_ENDPOINTS"').fetchall()
+    db.execute(f'SELECT * FROM {quoted_schema}."SME_EVALUATIONS"').fetchall()
