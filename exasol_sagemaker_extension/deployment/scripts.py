@@ -44,4 +44,5 @@ ENTRY_SCRIPTS: tuple[EntryScript, ...] = (
     ),
     _entry("SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT", "endpoint_name", "connection_name", "aws_region"),
     _entry("SME_RECONCILE_SAGEMAKER_RESOURCES", "connection_name", "aws_region", "action"),
+    _entry("SME_SCORE_NEW_ROWS", "json_str"),
 )

@@ -3,9 +3,9 @@
 
 local cjson = require("cjson")
 local errors = require("sme_errors")
+local json_args = require("sme_json_args")
 local identifiers = require("sme_identifiers")
 local aws_names = require("sme_aws_names")
-local values = require("sme_values")
 local text = require("sme_text")
 
 local M = {}
@@ -49,25 +49,6 @@ local KEYS = {
     export_files_per_node = { kind = "integer", min = 1, max = 64 },
 }
 
-local function sorted_names(set)
-    local names = {}
-    for name in pairs(set) do
-        names[#names + 1] = name
-    end
-    table.sort(names)
-    return names
-end
-
-local function required_keys()
-    local required = {}
-    for name, spec in pairs(KEYS) do
-        if spec.required then
-            required[name] = true
-        end
-    end
-    return sorted_names(required)
-end
-
 local function contains(list, value)
     for _, item in ipairs(list) do
         if item == value then
@@ -79,98 +60,6 @@ end
 
 local function out_of_range(key, message, mitigation)
     errors.raise_error("E-SME-5", string.format("The value of %q %s.", key, message), { mitigation })
-end
-
--- lua-cjson 2.1.0 (Exasol before 8.34) decodes arrays and objects into plain tables and has no array_mt to tell
--- them apart, so the keys decide: JSON object keys are always strings, array indexes always integers. An empty
--- table may have been either and fits both kinds.
-local function table_kind(value)
-    if next(value) == nil then
-        return "empty array or object"
-    end
-    for key in pairs(value) do
-        if type(key) ~= "number" then
-            return "object"
-        end
-    end
-    return "array"
-end
-
-local function kind_of(value)
-    if type(value) == "table" then
-        return table_kind(value)
-    elseif type(value) == "number" then
-        return math.tointeger(value) and "integer" or "number"
-    end
-    return type(value)
-end
-
-local function check_kind(key, value, kind)
-    local actual = kind_of(value)
-    local fits = actual == kind or (kind == "number" and actual == "integer")
-        or (actual == "empty array or object" and (kind == "array" or kind == "object"))
-    if fits and type(value) == "number" and (value ~= value or value == math.huge or value == -math.huge) then
-        fits = false
-    end
-    if not fits then
-        errors.raise_error("E-SME-4", string.format("The key %q must be a JSON %s, not %s.", key, kind, actual),
-            { "Correct the type of " .. key .. " in the JSON argument." })
-    end
-end
-
-local function decode(json_str)
-    if type(json_str) ~= "string" then
-        errors.raise_error("E-SME-1", "The training parameters must be a JSON string, not " .. type(json_str) .. ".",
-            { "Call the script with one string argument holding a JSON object." })
-    end
-    local ok, decoded = pcall(cjson.decode, json_str)
-    if not ok then
-        errors.raise_error("E-SME-1", "The training parameters are not valid JSON: " .. tostring(decoded) .. ".",
-            { "Check quotes, commas and brackets of the JSON argument; keys and strings need double quotes." })
-    end
-    -- Only the text tells an empty object from an empty array.
-    if type(decoded) ~= "table" or not json_str:match("^%s*{") then
-        local actual = type(decoded) == "table" and "array" or kind_of(decoded)
-        errors.raise_error("E-SME-1", "The training parameters must be a JSON object, not " .. actual .. ".",
-            { "Pass an object such as {\"job_name\": \"...\", ...}." })
-    end
-    return decoded
-end
-
--- Checks which keys are present, unknown or mistyped; returns the present, non-null values.
-local function check_keys(decoded)
-    local unknown, missing, given = {}, {}, {}
-    for key, value in pairs(decoded) do
-        if type(key) ~= "string" or KEYS[key] == nil then
-            unknown[tostring(key)] = true
-        elseif not values.is_absent(value) then
-            given[key] = value
-        end
-    end
-    if next(unknown) then
-        errors.raise_error("E-SME-3", "Unknown keys in the training parameters: " ..
-            table.concat(sorted_names(unknown), ", ") .. ".",
-            { "Remove or correct them; allowed keys are " .. table.concat(sorted_names(KEYS), ", ") .. "." })
-    end
-    for _, key in ipairs(required_keys()) do
-        if given[key] == nil then
-            missing[key] = true
-        end
-    end
-    if next(missing) then
-        errors.raise_error("E-SME-2", "Missing required keys in the training parameters: " ..
-            table.concat(sorted_names(missing), ", ") .. ".",
-            { "Give all required keys: " .. table.concat(required_keys(), ", ") .. "." })
-    end
-    for _, key in ipairs(sorted_names(given)) do
-        local spec = KEYS[key]
-        check_kind(key, given[key], spec.kind)
-        if spec.min and (given[key] < spec.min or given[key] > spec.max) then
-            out_of_range(key, string.format("must be between %d and %d", spec.min, spec.max),
-                "Choose a value in the allowed range.")
-        end
-    end
-    return given
 end
 
 local function check_choice(given, key, choices)
@@ -316,7 +205,7 @@ end
 
 -- Returns the normalised options or raises E-SME-1..9, E-SME-12 or E-SME-50.
 function M.parse(json_str)
-    local given = check_keys(decode(json_str))
+    local given = json_args.parse(json_str, KEYS, "training parameters", "job_name")
     aws_names.check_job_name(given.job_name)
     check_choice(given, "problem_type", PROBLEM_TYPES)
     check_choice(given, "mode", MODES)
