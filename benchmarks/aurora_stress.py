@@ -105,7 +105,7 @@ def _features() -> list[Any]:
 
 
 def prepare_model(description: StackDescription, settings: StressSettings, echo: Callable[[str], None]) -> float:
-    """Install the extension, train and deploy the churn model, create the empty source table; returns seconds."""
+    """Install the extension, then deploy_model; returns the seconds both took."""
     started = time.monotonic()
     def connect() -> pyexasol.ExaConnection:
         return pyexasol.connect(dsn=description.dsn, user=description.db_user, password=description.db_password)
@@ -113,7 +113,13 @@ def prepare_model(description: StackDescription, settings: StressSettings, echo:
     with connect() as db:  # ALTER SYSTEM SET SCRIPT_LANGUAGES holds for sessions opened afterwards
         activate_host_python(SqlConsole(db, echo))
     run_sme_deploy(description, EXTENSION_SCHEMA, echo)
-    with connect() as db:
+    deploy_model(description, settings, echo)
+    return time.monotonic() - started
+
+
+def deploy_model(description: StackDescription, settings: StressSettings, echo: Callable[[str], None]) -> None:
+    """With the extension installed in SME: train and deploy the churn model, create the empty source table."""
+    with pyexasol.connect(dsn=description.dsn, user=description.db_user, password=description.db_password) as db:
         console = SqlConsole(db, echo, secrets=[description.aws_secret_access_key])
         console.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(SCHEMA)}")
         create_aws_connection(console, CONNECTION, description)
@@ -135,7 +141,6 @@ def prepare_model(description: StackDescription, settings: StressSettings, echo:
         console.execute(f"CREATE OR REPLACE TABLE {quote(SCHEMA)}.{quote(SOURCE)} "
                         f"(\"ID\" DECIMAL(18,0), {columns}, \"INSERTED_AT\" DOUBLE)")
         console.execute(f"DROP TABLE IF EXISTS {quote(SCHEMA)}.{quote(TARGET)}")
-    return time.monotonic() - started
 
 
 def score_request() -> str:
