@@ -17,16 +17,19 @@ has exactly one prediction). Results go to benchmarks/results/aurora_stress.{jso
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pyexasol
 
@@ -35,7 +38,7 @@ from sme_local.extension import activate_host_python, run_sme_deploy
 from sme_local.extension_calls import ExtensionCalls, create_aws_connection
 from sme_local.loading import load_table
 from sme_local.sql_console import SqlConsole
-from sme_local.stack import LocalStack, StackDescription
+from sme_local.stack import StackDescription
 
 EXTENSION_SCHEMA = "SME"
 SCHEMA = "STRESS"
@@ -47,6 +50,7 @@ TARGET_COLUMN = "CHURN"
 AURORA = {"predictions": 73_000, "minutes": 18, "predictions_per_second": 68, "ms_per_insert": 70, "clients": 100,
           "endpoint": "ml.m5.large"}
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+STACK_START_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -221,9 +225,9 @@ def run_stress(description: StackDescription, settings: StressSettings, training
     lock, scoring_errors = threading.Lock(), []
     inserting_done = threading.Event()
     scorers = [threading.Thread(target=_scoring_loop, args=(description, settings, inserting_done,
-                                                            clients.total_rows, runs, lock, scoring_errors))
+                                                            clients.total_rows, runs, lock, scoring_errors), daemon=True)
                for _ in range(settings.scorers)]
-    inserters = [threading.Thread(target=clients.run_one, args=(plan,)) for plan in clients.plans]
+    inserters = [threading.Thread(target=clients.run_one, args=(plan,), daemon=True) for plan in clients.plans]
     started = time.time()
     for thread in scorers + inserters:
         thread.start()
@@ -306,6 +310,32 @@ def markdown(result: StressResult) -> str:
     ])
 
 
+@contextlib.contextmanager
+def local_stack(directory: Path, db_port: int, bucketfs_port: int, aws_port: int) -> Iterator[StackDescription]:
+    """``sme-local up`` in its own process, as a user starts it: the database does not share this process (and
+    its interpreter lock) with the 100 client threads. Stopped with SIGTERM, as Ctrl-C would."""
+    stack_file = directory / "stack.json"
+    stack_file.unlink(missing_ok=True)
+    process = subprocess.Popen([sys.executable, "-m", "sme_local", "up", "--dir", str(directory), "--db-port",
+                                str(db_port), "--bucketfs-port", str(bucketfs_port), "--aws-port", str(aws_port)],
+                               stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + STACK_START_SECONDS
+        while not stack_file.is_file():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"sme-local up did not start (exit code {process.poll()})")
+            time.sleep(0.5)
+        time.sleep(0.5)  # the file is written in one go, but give the writer time to close it
+        yield StackDescription.from_json_file(stack_file)
+    finally:
+        process.terminate()
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     defaults = StressSettings()
@@ -324,10 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = StressSettings(**{name: getattr(options, name) for name in (
         "clients", "min_rows", "max_rows", "batch_rows", "scorers", "seed", "max_candidates")})
     directory = options.dir or Path(tempfile.mkdtemp(prefix="aurora-stress-"))
-    with LocalStack(directory, db_port=options.db_port, bucketfs_port=options.bucketfs_port,
-                    aws_port=options.aws_port) as stack:
-        training = prepare_model(stack.description, settings, print)
-        result = run_stress(stack.description, settings, training, print)
+    with local_stack(directory, options.db_port, options.bucketfs_port, options.aws_port) as description:
+        training = prepare_model(description, settings, print)
+        result = run_stress(description, settings, training, print)
     paths = write_results(result, options.results)
     print(markdown(result))
     print(f"-- results: {paths[0]}, {paths[1]}")

@@ -12,7 +12,8 @@ This module reproduces that model over DuckDB: every data statement declares the
 it runs. Order constraints between concurrent transactions are recorded as edges "A must come before B":
 - B reads a table A wrote and B cannot see A's write (A still open, or committed after B's snapshot): B before A;
 - B writes a table A read without seeing B's write: A before B;
-- B writes a table A wrote: B first waits until A ends (WAIT FOR COMMIT); if A committed, A before B.
+- B writes a table A wrote, and one of them read it: B first waits until A ends (WAIT FOR COMMIT); if A
+  committed (now or since B's snapshot), A before B.
 A statement whose edges would close a cycle, or whose wait would close a cycle of waits, rolls its transaction
 back with 40001. Limits (exasol_emulator/README.md): tables, not rows; Exasol may let some interleavings through
 that this model rolls back (it is conservative, never more permissive); Lua scripts are not one transaction.
@@ -72,14 +73,14 @@ class TransactionManager:
         """Declare a statement's tables before it runs: waits for writers of the same tables, records the order
         constraints, and raises the 40001 collision if no serial order is left (the caller then rolls back)."""
         with self._changed:
-            self._wait_for_writers(transaction, writes)
+            self._wait_for_writers(transaction, reads, writes)
             edges = []  # (earlier, later)
             for other in self._concurrent(transaction):
                 if other.writes & reads:
                     edges.append((transaction, other))
                 if other.reads & writes:
                     edges.append((other, transaction))
-                if other.writes & writes:  # ``other`` committed while this one waited or since its snapshot
+                if other.writes & writes and other.commit_number is not None:  # committed since the snapshot
                     edges.append((other, transaction))
             for earlier, later in edges:
                 if earlier is not later and self._precedes(later, earlier):
@@ -117,9 +118,14 @@ class TransactionManager:
         self._forget_old()
         self._changed.notify_all()
 
-    def _wait_for_writers(self, transaction: Transaction, writes: set[Table]) -> None:
+    def _wait_for_writers(self, transaction: Transaction, reads: set[Table], writes: set[Table]) -> None:
+        """Wait while an open transaction wrote a table this one writes and reads (now or before): its result
+        depends on that write. Blind writers (INSERT … VALUES) of one table do not wait for each other: any order
+        of them is serial, and the engine appends their rows side by side."""
+        read = transaction.reads | reads
         while True:
-            blocker = next((o for o in self._open if o is not transaction and o.writes & writes), None)
+            blocker = next((o for o in self._open if o is not transaction and o.writes & writes & (read | o.reads)),
+                           None)
             if blocker is None:
                 transaction.waiting_for = None
                 return

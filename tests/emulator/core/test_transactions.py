@@ -27,11 +27,21 @@ def _session(connect, schema):
     return connection
 
 
-def test_a_writer_waits_for_the_commit_of_another_writer_of_the_table(connect, tables):
+def test_blind_inserts_into_one_table_do_not_wait_for_each_other(connect, tables):
     schema = tables.current_schema()
     first, second = _session(connect, schema), _session(connect, schema)
     first.set_autocommit(False)
     first.execute("INSERT INTO tgt VALUES (10)")
+    assert second.execute("INSERT INTO tgt VALUES (20)").rowcount() == 1  # any order of the two is serial
+    first.commit()
+    assert sorted(r[0] for r in tables.execute("SELECT k FROM tgt").fetchall()) == [10, 20]
+
+
+def test_a_writer_waits_for_the_commit_of_a_reading_writer_of_the_table(connect, tables):
+    schema = tables.current_schema()
+    first, second = _session(connect, schema), _session(connect, schema)
+    first.set_autocommit(False)
+    first.execute("INSERT INTO tgt SELECT COUNT(*) + 10 FROM tgt")
     finished = []
     waiter = threading.Thread(target=lambda: finished.append(second.execute("INSERT INTO tgt VALUES (20)").rowcount()))
     waiter.start()
