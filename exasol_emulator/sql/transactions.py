@@ -173,6 +173,6 @@ def footprint(tree: exp.Expression) -> tuple[set[Table], set[Table]]:
     written = tables[0] if tables and isinstance(tree, WRITING_STATEMENTS) else None
     writes = {(written.db, written.name)} if written is not None else set()
     reads = {(t.db, t.name) for t in tables if t is not written}
-    if isinstance(tree, (exp.Update, exp.Delete, exp.Merge)):
+    if not isinstance(tree, exp.Insert):  # only INSERT appends blindly; the others depend on what is there
         reads |= writes
     return reads, writes

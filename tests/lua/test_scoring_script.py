@@ -203,3 +203,18 @@ def test_the_config_reader_is_the_inverse_of_the_udf_generator():
         output(tostring(udf.read_config("_udf = PredictionUdf(exa, \\"not json\\")")))
     """)
     assert lines == ['Regression|a "b"/c|DOUBLE', "nil"]
+
+
+def test_a_run_that_collides_creating_the_target_uses_the_one_another_run_created():
+    db = prepared(ScriptedDatabase()).expect(TARGET_SQL, empty()).expect(CREATE_SQL, CONFLICT)
+    db.expect(TARGET_SQL, TARGET).expect(INSERT_SQL, RowCount(4)).expect("COMMIT", RowCount(0))
+    assert [tuple(r) for r in run_entry(SCRIPT, [arguments()], db).rows] == [(4, 0, False)]
+
+
+def test_a_target_that_cannot_be_created_is_reported():
+    db = prepared(ScriptedDatabase()).expect(TARGET_SQL, empty())
+    db.expect(CREATE_SQL, QueryError("42500", "insufficient privileges for creating table"))
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(SCRIPT, [arguments()], db)
+    text = sme_error(excinfo)
+    assert text.startswith("E-SME-75: Creating the target table") and "insufficient privileges" in text

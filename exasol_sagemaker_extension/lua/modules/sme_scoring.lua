@@ -213,19 +213,40 @@ local function check_target(plan, options, existing)
     end
 end
 
+local function is_conflict(failure)
+    local message = tostring(failure.error_message)
+    return tostring(failure.error_code) == CONFLICT_STATE or message:find("GlobalTransactionRollback", 1, true) ~= nil
+end
+
+local function too_many_conflicts(options)
+    errors.raise_error("E-SME-76", string.format("Scoring new rows of %s collided with concurrent transactions %d"
+        .. " times in a row (SQL state 40001); nothing was inserted by this run.",
+        identifiers.qualified(options.source_schema, options.source_table), options.max_retries + 1), {
+        "Run it again: rows left unscored now are scored by the next run.",
+        "Avoid starting many runs for the same target at once (one scheduler job per target), or raise"
+            .. " max_conflict_retries.",
+    })
+end
+
+-- CREATE TABLE IF NOT EXISTS and its COMMIT; true when done, false after a transaction conflict (another run
+-- created the table at the same moment), E-SME-75 for any other failure.
 local function create_target(plan, options)
     local definitions = {}
     for i, column in ipairs(plan.target) do
         definitions[i] = identifiers.quote(column.name) .. " " .. column.type
     end
-    database.run("CREATE TABLE IF NOT EXISTS " .. identifiers.qualified(options.target_schema, options.target_table)
-        .. " (" .. table.concat(definitions, ", ") .. ")", nil, {
-        code = "E-SME-75",
-        message = "Creating the target table " .. identifiers.qualified(options.target_schema, options.target_table)
-            .. " failed",
-        mitigations = { "Check that the schema " .. identifiers.quote(options.target_schema)
-            .. " exists and that you may create tables in it." },
-    })
+    local qualified = identifiers.qualified(options.target_schema, options.target_table)
+    local ok, failure = pquery("CREATE TABLE IF NOT EXISTS " .. qualified .. " (" .. table.concat(definitions, ", ")
+        .. ")")
+    if ok then
+        ok, failure = pquery("COMMIT")
+    end
+    if ok or is_conflict(failure) then
+        return ok
+    end
+    errors.raise_error("E-SME-75", "Creating the target table " .. qualified .. " failed: "
+        .. tostring(failure.error_message), { "Check that the schema " .. identifiers.quote(options.target_schema)
+            .. " exists and that you may create tables in it." })
 end
 
 local function quoted_list(names, prefix)
@@ -260,10 +281,6 @@ function M.insert_statement(plan, options)
         .. " AND NOT EXISTS (SELECT 1 FROM " .. target .. " T WHERE " .. table.concat(conditions, " AND ") .. "))"
 end
 
-local function is_conflict(failure)
-    local message = tostring(failure.error_message)
-    return tostring(failure.error_code) == CONFLICT_STATE or message:find("GlobalTransactionRollback", 1, true) ~= nil
-end
 
 local function failed(step, failure, options)
     errors.raise_error("E-SME-75", "Scoring new rows of " .. identifiers.qualified(options.source_schema,
@@ -276,19 +293,19 @@ end
 -- Ensures the target exists with the planned columns; returns true if this run created it. The creation is
 -- committed at once, so that a later conflict rollback of the INSERT cannot undo it.
 local function ensure_target(plan, options)
-    local existing = table_columns.find(options.target_schema, options.target_table)
-    if existing ~= nil then
-        check_target(plan, options, existing)
-        return false
+    for _ = 0, options.max_retries do
+        local existing = table_columns.find(options.target_schema, options.target_table)
+        if existing ~= nil then
+            check_target(plan, options, existing)
+            return false
+        end
+        if create_target(plan, options) then
+            check_target(plan, options, table_columns.read(options.target_schema, options.target_table,
+                { "target_schema_name", "target_table_name" }))
+            return true
+        end
     end
-    create_target(plan, options)
-    local ok, failure = pquery("COMMIT")
-    if not ok then
-        failed("committing the new target table", failure, options)
-    end
-    check_target(plan, options, table_columns.read(options.target_schema, options.target_table,
-        { "target_schema_name", "target_table_name" }))
-    return true
+    too_many_conflicts(options)
 end
 
 -- Runs the INSERT and its COMMIT, retrying the pair after a transaction conflict (40001) at most max_retries times;
@@ -309,13 +326,7 @@ local function insert_with_retries(statement, options)
             failed(step, result, options)
         end
     end
-    errors.raise_error("E-SME-76", string.format("Scoring new rows of %s collided with concurrent transactions %d"
-        .. " times in a row (SQL state 40001); nothing was inserted by this run.",
-        identifiers.qualified(options.source_schema, options.source_table), options.max_retries + 1), {
-        "Run it again: rows left unscored now are scored by the next run.",
-        "Avoid starting many runs for the same target at once (one scheduler job per target), or raise"
-            .. " max_conflict_retries.",
-    })
+    too_many_conflicts(options)
 end
 
 -- EXECUTE SCRIPT SME_SCORE_NEW_ROWS('<json>'): one row (rows scored, conflict retries, target created).
