@@ -19,6 +19,7 @@ from exasol_emulator.release import ExasolRelease, release
 from exasol_emulator.http_transport.tunnels import Tunnels
 from exasol_emulator.sql import sleep
 from exasol_emulator.sql.session import Session
+from exasol_emulator.sql.transactions import TransactionManager
 
 DUCKDB_FILE = "exasol.duckdb"
 
@@ -36,6 +37,7 @@ class Database:
         self._udf_workers = udf_workers
         self._udf_executor: Any = None
         self._sessions: dict[int, Session] = {}
+        self.transactions = TransactionManager()  # Exasol's WAIT FOR COMMIT and 40001 collisions
         self.tunnels = Tunnels()  # pyexasol HTTP-transport tunnels waiting for their EXPORT/IMPORT
         self._lock = threading.Lock()
         self._session_ids = itertools.count(int(time.time() * 1000) * 1000)

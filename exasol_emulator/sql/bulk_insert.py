@@ -10,6 +10,7 @@ from text, which are also what a bound string parameter gets.
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import itertools
 from typing import Any
@@ -49,21 +50,25 @@ def insert_columns(cursor: duckdb.DuckDBPyConnection, schema: str, table: str,
                        f"SELECT {casts} FROM {batch}")
     except duckdb.ConversionException as error:
         # DuckDB's text names the internal batch column; say which value and target column failed instead
-        raise _invalid_value(cursor, batch, columns) or error
+        raise _invalid_value(frame, columns) or error
     finally:
-        cursor.unregister(batch)
+        # after a failed INSERT the transaction is aborted; its rollback drops the registration too
+        with contextlib.suppress(duckdb.TransactionException):
+            cursor.unregister(batch)
     return len(frame)
 
 
-def _invalid_value(cursor: duckdb.DuckDBPyConnection, batch: str,
-                   columns: list[tuple[str, ExaType]]) -> SqlError | None:
-    """The first parameter value that does not convert to its column's type, as an Exasol data exception."""
-    for index, (name, exa_type) in enumerate(columns):
-        found = cursor.execute(f'SELECT "c{index}" FROM {batch} WHERE "c{index}" IS NOT NULL '
-                               f'AND TRY_CAST("c{index}" AS {exa_type.duckdb_type()}) IS NULL LIMIT 1').fetchall()
-        if found:
-            return SqlError(DATA_EXCEPTION, f"data exception - invalid value {found[0][0]!r} for column {name} "
-                                            f"of type {exa_type.column_type()}")
+def _invalid_value(frame: pandas.DataFrame, columns: list[tuple[str, ExaType]]) -> SqlError | None:
+    """The first parameter value that does not convert to its column's type, as an Exasol data exception. It is
+    looked up in a scratch in-memory database: the session's transaction is aborted by the failed INSERT."""
+    with duckdb.connect(":memory:") as scratch:
+        scratch.register("batch", frame)
+        for index, (name, exa_type) in enumerate(columns):
+            found = scratch.execute(f'SELECT "c{index}" FROM batch WHERE "c{index}" IS NOT NULL AND '
+                                    f'TRY_CAST("c{index}" AS {exa_type.duckdb_type()}) IS NULL LIMIT 1').fetchall()
+            if found:
+                return SqlError(DATA_EXCEPTION, f"data exception - invalid value {found[0][0]!r} for column "
+                                                f"{name} of type {exa_type.column_type()}")
     return None
 
 

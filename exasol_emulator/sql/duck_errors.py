@@ -31,6 +31,9 @@ _CODES: tuple[tuple[type[Exception], str], ...] = (
 
 # (DuckDB message pattern, sqlCode, Exasol text built from the match); sources in exasol_emulator/README.md
 _KNOWN: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    # DuckDB's own optimistic check (e.g. two transactions creating one table) is Exasol's collision rollback
+    (re.compile(r"write-write conflict"), TRANSACTION_CONFLICT,
+     "GlobalTransactionRollback msg: Transaction collision: automatic transaction rollback."),
     (re.compile(r'Table with name "?([^"!]+?)"? does not exist'), SYNTAX_OR_UNKNOWN_OBJECT, "object {0} not found"),
     (re.compile(r'Referenced column "([^"]+)" not found'), SYNTAX_OR_UNKNOWN_OBJECT, "object {0} not found"),
     (re.compile(r"Could not convert string '(.*)' to (?:INT|DECIMAL|DOUBLE|FLOAT|BIGINT|HUGEINT|SMALLINT|TINYINT)",

@@ -8,10 +8,11 @@ while other sessions use theirs.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import duckdb
 import pandas
@@ -35,6 +36,7 @@ from exasol_emulator.sql.preprocess import preprocess
 from exasol_emulator.sql.recogniser import recognise
 from exasol_emulator.sql.results import QueryResult, Result, RowCountResult
 from exasol_emulator.sql.statements import ExasolStatements
+from exasol_emulator.sql.transactions import Transaction, footprint
 from exasol_emulator.sql.udf_calls import UdfCalls
 
 if TYPE_CHECKING:
@@ -65,6 +67,7 @@ class Session:
         self.statement_id = 0
         self.statement_kind = "SQL"  # first keyword of the running statement, named in E-EMU-20
         self._in_transaction = False
+        self._transaction: Transaction | None = None  # footprint of the open transaction (transactions.py)
         self._timed_out = False
         self.stop_requested = threading.Event()  # abortQuery or timeout; what "$SLEEP" waits on
         self._depth = 0
@@ -117,13 +120,30 @@ class Session:
 
     def commit(self) -> None:
         if self._in_transaction:
-            self.cursor.execute("COMMIT")
-            self._in_transaction = False
+            try:
+                self._finish(commit=True)
+            finally:
+                self._in_transaction = False  # a failed COMMIT has rolled the engine's transaction back
 
     def rollback(self) -> None:
         if self._in_transaction:
-            self.cursor.execute("ROLLBACK")
-            self._in_transaction = False
+            try:
+                self._finish(commit=False)
+            finally:
+                self._in_transaction = False
+
+    def _finish(self, commit: bool) -> None:
+        """End the engine's transaction and its footprint together."""
+        transaction, self._transaction = self._transaction, None
+        manager = self.database.transactions
+        if transaction is not None and commit:
+            manager.commit(transaction, lambda: self.cursor.execute("COMMIT"))
+            return
+        try:
+            self.cursor.execute("COMMIT" if commit else "ROLLBACK")
+        finally:
+            if transaction is not None:
+                manager.end(transaction)
 
     @property
     def in_transaction(self) -> bool:
@@ -172,21 +192,23 @@ class Session:
             self.statement_id += 1
             self.statement_kind = _statement_kind(sql)
             self._begin_if_needed()
-            tree, declared = self._translate(sql)
+            tree, declared, system_tables = self._parse(sql)
             rows = [list(row) for row in zip(*columns)] if columns else [[] for _ in range(row_count)]
-            try:
-                if isinstance(tree, QUERY_TYPES):
-                    if row_count != 1:
-                        raise unsupported_construct("a prepared query executed with more than one parameter row")
-                    return self._fetch(self.cursor.sql(self._generate(tree), params=rows[0]), tree)
-                if row_count == 0:
-                    return RowCountResult(0)
-                count = self._insert_in_bulk(tree, columns)
-                if count is None:
-                    count = self._execute_per_row(tree, rows)
-            except duckdb.Error as error:
-                raise translate_duckdb_error(error, statement=self.statement_kind) from None
-            self._after_statement(tree, declared, sql)
+            with self._statement_transaction(tree):
+                tree = self._bind(tree, system_tables)
+                try:
+                    if isinstance(tree, QUERY_TYPES):
+                        if row_count != 1:
+                            raise unsupported_construct("a prepared query executed with more than one parameter row")
+                        return self._fetch(self.cursor.sql(self._generate(tree), params=rows[0]), tree)
+                    if row_count == 0:
+                        return RowCountResult(0)
+                    count = self._insert_in_bulk(tree, columns)
+                    if count is None:
+                        count = self._execute_per_row(tree, rows)
+                except duckdb.Error as error:
+                    raise translate_duckdb_error(error, statement=self.statement_kind) from None
+                self._after_statement(tree, declared, sql)
             return RowCountResult(count)
 
     def _insert_in_bulk(self, tree: exp.Expression, columns: list[list]) -> int | None:
@@ -229,16 +251,57 @@ class Session:
 
     # -- plain SQL ---------------------------------------------------------------------------------------------
     def _execute_sql(self, sql: str) -> Result:
-        tree, declared = self._translate(sql)
-        duck_sql = self._generate(tree)
-        if isinstance(tree, QUERY_TYPES):
-            return self._fetch(self.cursor.sql(duck_sql), tree)
-        existed = self._target_exists(tree)
-        count = self._row_count(self.cursor.execute(duck_sql))
-        self._after_statement(tree, declared, sql, existed)
+        tree, declared, system_tables = self._parse(sql)
+        with self._statement_transaction(tree):
+            tree = self._bind(tree, system_tables)
+            duck_sql = self._generate(tree)
+            if isinstance(tree, QUERY_TYPES):
+                return self._fetch(self.cursor.sql(duck_sql), tree)
+            existed = self._target_exists(tree)
+            count = self._row_count(self.cursor.execute(duck_sql))
+            self._after_statement(tree, declared, sql, existed)
         return RowCountResult(count)
 
+    @contextlib.contextmanager
+    def _statement_transaction(self, tree: exp.Expression) -> Iterator[None]:
+        """Declare the statement's tables to the transaction manager (it may wait, or refuse with 40001) and, in
+        autocommit mode, run the whole statement — UDF input, UDF output and the final DuckDB statement — as one
+        engine transaction, as Exasol runs one statement."""
+        manager = self.database.transactions
+        if self._transaction is None:
+            self._transaction = manager.begin()
+        own = not self._in_transaction
+        reads, writes = footprint(tree)
+        try:
+            manager.access(self._transaction, reads, writes)
+        except SqlError:
+            if own:
+                manager.end(self._transaction)
+                self._transaction = None
+            else:
+                self.rollback()
+            raise
+        if not own:
+            yield
+            return
+        self.cursor.execute("BEGIN TRANSACTION")
+        self._in_transaction = True
+        try:
+            yield
+        except BaseException:
+            self.rollback()
+            raise
+        try:
+            self.commit()
+        except duckdb.Error as error:
+            raise translate_duckdb_error(error, statement=self.statement_kind) from None
+
     def _translate(self, sql: str) -> tuple[exp.Expression, dict[str, ExaType]]:
+        tree, declared, system_tables = self._parse(sql)
+        return self._bind(tree, system_tables), declared
+
+    def _parse(self, sql: str) -> tuple[exp.Expression, dict[str, ExaType], set[str]]:
+        """The statement parsed, checked and qualified; nothing read or run yet."""
         text = preprocess(sql)
         try:
             trees = sqlglot.parse(text, dialect="exasol", error_level=ErrorLevel.RAISE)
@@ -267,10 +330,13 @@ class Session:
         system_tables = rewrite.resolve_special_tables(tree)
         rewrite.qualify_tables(tree, self.current_schema)
         declared = rewrite.convert_data_types(tree)
+        return tree, declared, system_tables
+
+    def _bind(self, tree: exp.Expression, system_tables: set[str]) -> exp.Expression:
+        """Build the SYS tables the statement reads and run its UDF calls (their output replaces them)."""
         for name in sorted(system_tables):
             self._materialise_system_table(name)
-        tree = self.udf_calls.substitute(tree)
-        return tree, declared
+        return self.udf_calls.substitute(tree)
 
     def _generate(self, tree: exp.Expression) -> str:
         """DuckDB SQL for the tree; anything sqlglot cannot express (error or warning) is refused."""

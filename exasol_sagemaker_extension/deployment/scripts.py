@@ -46,4 +46,5 @@ ENTRY_SCRIPTS: tuple[EntryScript, ...] = (
     _entry("SME_RECONCILE_SAGEMAKER_RESOURCES", "connection_name", "aws_region", "action"),
     _entry("SME_CREATE_ENDPOINT_UDF", "json_str"),
     _entry("SME_EVALUATE_PREDICTIONS", "json_str"),
+    _entry("SME_SCORE_NEW_ROWS", "json_str"),
 )

@@ -16,7 +16,7 @@ ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
 ARN = "arn:aws:sagemaker:eu-central-1:123456789012:automl-job/churn-1"
 RUN = "sme/churn/churn-1/20260102T030405Z-4711-12"
 COLUMNS_SQL = (
-    "SELECT COLUMN_NAME, COLUMN_TYPE FROM SYS.EXA_ALL_COLUMNS WHERE COLUMN_SCHEMA = 'DATA' AND COLUMN_TABLE = 'CHURN'"
+    "SELECT COLUMN_NAME, COLUMN_TYPE, COLUMN_OBJECT_TYPE FROM SYS.EXA_ALL_COLUMNS WHERE COLUMN_SCHEMA = 'DATA' AND COLUMN_TABLE = 'CHURN'"
     " ORDER BY COLUMN_ORDINAL_POSITION"
 )
 JOB_SQL = (
@@ -172,7 +172,7 @@ def test_names_with_quotes_semicolons_dashes_and_unicode_are_quoted_not_injected
                    target_attribute_name='"Zïel"', aws_credentials_connection_name='"c""onn"')
     db = ScriptedDatabase()
     db.expect(
-        "SELECT COLUMN_NAME, COLUMN_TYPE FROM SYS.EXA_ALL_COLUMNS WHERE COLUMN_SCHEMA = 's;--' AND COLUMN_TABLE = "
+        "SELECT COLUMN_NAME, COLUMN_TYPE, COLUMN_OBJECT_TYPE FROM SYS.EXA_ALL_COLUMNS WHERE COLUMN_SCHEMA = 's;--' AND COLUMN_TABLE = "
         "'Tä\"b; DROP--x' ORDER BY COLUMN_ORDINAL_POSITION", rows(("a'b", "DOUBLE"), ("Zïel", "BOOLEAN")),
     )
     db.expect(JOB_SQL, empty())

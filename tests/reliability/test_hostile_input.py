@@ -97,6 +97,12 @@ def base_evaluation_request(stack) -> dict[str, Any]:
             "problem_type": "BinaryClassification"}
 
 
+def base_scoring_request(stack) -> dict[str, Any]:
+    return {"source_schema_name": SCHEMA, "source_table_or_view_name": "NO_SUCH_TABLE", "key_columns": ["ID"],
+            "udf_schema_name": SCHEMA, "udf_name": "NO_SUCH_UDF", "target_schema_name": SCHEMA,
+            "target_table_name": "REL_SCORES"}
+
+
 # The JSON-argument scripts: their valid base request (which names nothing that exists) and the keys to spoil.
 JSON_SCRIPTS = {
     "SME_TRAIN_WITH_SAGEMAKER_AUTOPILOT": (base_training_request, [
@@ -114,6 +120,10 @@ JSON_SCRIPTS = {
     "SME_EVALUATE_PREDICTIONS": (base_evaluation_request, [
         "input_schema_name", "input_table_or_view_name", "label_column", "problem_type", "positive_label",
         "endpoint_name", "output_schema_name", "output_table_name", "store_in_history", "no_such_key"]),
+    "SME_SCORE_NEW_ROWS": (base_scoring_request, [
+        "source_schema_name", "source_table_or_view_name", "key_columns", "udf_schema_name", "udf_name",
+        "target_schema_name", "target_table_name", "feature_columns", "scored_at_column", "max_conflict_retries",
+        "no_such_key"]),
 }
 
 

@@ -2,6 +2,7 @@
 -- input and output whose whole configuration is one JSON document embedded as a Python string literal. Nothing
 -- the user named is pasted into Python code: names only occur quoted in SQL or inside the JSON literal.
 
+local cjson = require("cjson")
 local identifiers = require("sme_identifiers")
 local json = require("sme_json")
 
@@ -33,6 +34,24 @@ function M.statement(language, schema, udf_name, config_json)
         .. "run = _udf.run\n"
         .. "default_output_columns = _udf.default_output_columns\n"
         .. "/"
+end
+
+-- The configuration (decoded config JSON) of a UDF whose script text M.statement wrote, or nil for any other
+-- script text: the inverse of M.statement, so readers never depend on more of the layout than this.
+function M.read_config(script_text)
+    for line in script_text:gmatch("[^\n]+") do
+        local literal = line:match('^_udf = PredictionUdf%(exa, (".*")%)%s*$')
+        if literal ~= nil then
+            local ok_text, config_json = pcall(cjson.decode, literal)
+            local ok, config = pcall(cjson.decode, ok_text and config_json or "")
+            if ok_text and ok and type(config) == "table" and type(config.feature_columns) == "table"
+                and type(config.target) == "table" then
+                return config
+            end
+            return nil
+        end
+    end
+    return nil
 end
 
 return M

@@ -7,15 +7,16 @@ local identifiers = require("sme_identifiers")
 
 local M = {}
 
-local COLUMNS_SQL = "SELECT COLUMN_NAME, COLUMN_TYPE FROM SYS.EXA_ALL_COLUMNS"
+local COLUMNS_SQL = "SELECT COLUMN_NAME, COLUMN_TYPE, COLUMN_OBJECT_TYPE FROM SYS.EXA_ALL_COLUMNS"
     .. " WHERE COLUMN_SCHEMA = :schema_name AND COLUMN_TABLE = :table_name ORDER BY COLUMN_ORDINAL_POSITION"
 
--- Returns { {name = ..., type = ...}, ... } of the table or view, or nil when there is none (or it is invisible).
+-- Returns { {name = ..., type = ..., object_type = "TABLE"|"VIEW"}, ... } of the table or view, or nil when there
+-- is none (or it is not visible to the caller).
 function M.find(schema, table_name)
-    local qualified = identifiers.qualified(schema, table_name)
     local result = database.run(COLUMNS_SQL, { schema_name = schema, table_name = table_name }, {
         code = "E-SME-18",
-        message = "Reading the columns of " .. qualified .. " from SYS.EXA_ALL_COLUMNS failed",
+        message = "Reading the columns of " .. identifiers.qualified(schema, table_name)
+            .. " from SYS.EXA_ALL_COLUMNS failed",
         mitigations = { "Check that you may read SYS.EXA_ALL_COLUMNS." },
     })
     if #result == 0 then
@@ -23,18 +24,20 @@ function M.find(schema, table_name)
     end
     local columns = {}
     for i = 1, #result do
-        columns[i] = { name = result[i][1], type = result[i][2] }
+        columns[i] = { name = result[i][1], type = result[i][2], object_type = result[i][3] }
     end
     return columns
 end
 
--- As find(), but raises E-SME-10 when there is no such table or view.
-function M.read(schema, table_name)
+-- Like M.find, but raises E-SME-10 when there is no such table or view; `keys` names the two JSON keys that gave
+-- the schema and the table (default: the training script's input_schema_name, input_table_or_view_name).
+function M.read(schema, table_name, keys)
     local columns = M.find(schema, table_name)
     if columns == nil then
+        keys = keys or { "input_schema_name", "input_table_or_view_name" }
         errors.raise_error("E-SME-10", "The table or view " .. identifiers.qualified(schema, table_name)
             .. " does not exist or is not visible to you.", {
-            "Check input_schema_name and input_table_or_view_name: unquoted names are converted to upper case,"
+            "Check " .. keys[1] .. " and " .. keys[2] .. ": unquoted names are converted to upper case,"
                 .. " names in double quotes are used exactly.",
             "Make sure you have the SELECT privilege on the table or view.",
         })
