@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from exasol_emulator.catalog.system_context import LoginInfo
 from exasol_emulator.catalog.types import ExaType
 from exasol_emulator.database import Database
 from exasol_emulator.server import metadata_commands
@@ -26,6 +27,7 @@ from exasol_emulator.server.heartbeat import Heartbeat
 from exasol_emulator.server.results_wire import ResultSets, result_header
 from exasol_emulator.server.websocket import OP_BINARY, WebSocket, WebSocketClosed
 from exasol_emulator.sql.errors import AUTHENTICATION_FAILED, SYNTAX_OR_UNKNOWN_OBJECT, SqlError
+from exasol_emulator.sql.results import QueryResult
 from exasol_emulator.sql.session import Session
 
 LOG = logging.getLogger(__name__)
@@ -143,6 +145,7 @@ class ClientConnection:
             self._send(_error(AUTHENTICATION_FAILED, "Connection exception - authentication failed."))
             raise LoginFailed()
         session = self._database.open_session()
+        session.login = self._login_info(credentials)
         self._session = session
         try:
             self._apply_attributes(credentials.get("attributes") or {})
@@ -157,6 +160,16 @@ class ClientConnection:
         }})
         self._compressed = bool(credentials.get("useCompression"))
 
+    def _login_info(self, credentials: dict) -> LoginInfo:
+        """What EXA_DBA_SESSIONS shows of the client: the login request's self-description and the connection."""
+        def text(key: str) -> str | None:
+            value = credentials.get(key)
+            return str(value) if value not in (None, "") else None
+
+        client = " ".join(part for part in (text("clientName"), text("clientVersion")) if part) or None
+        return LoginInfo(client=client, driver=text("driverName"), os_user=text("clientOsUsername"),
+                         os_name=text("clientOs"), host=self._ws.peer_host, encrypted=self._ws.encrypted)
+
     def _authenticated(self, credentials: dict) -> bool:
         try:
             encrypted = base64.b64decode(str(credentials.get("password", "")))
@@ -169,6 +182,8 @@ class ClientConnection:
     def _answer(self, request: dict) -> dict:
         command = request.get("command")
         handler: Callable[[dict], dict] | None = getattr(self, "_command_" + str(command), None)
+        if handler is None and command in metadata_commands.COMMANDS:
+            handler = self._metadata_command(metadata_commands.COMMANDS[command])
         if handler is None and isinstance(command, str) and command.startswith("get"):
             limitation = metadata_commands.unsupported_metadata_command(command)
             return _error(limitation.sql_code, limitation.text, self._session.id)
@@ -219,8 +234,6 @@ class ClientConnection:
         if columns is None:
             first = {"resultType": "rowCount", "rowCount": 0}
         else:
-            from exasol_emulator.sql.results import QueryResult
-
             header = result_header(QueryResult(columns, []))
             header["numRowsInMessage"] = 0
             first = {"resultType": "resultSet", "resultSet": header}
@@ -263,13 +276,11 @@ class ClientConnection:
     def _command_getHosts(self, request: dict) -> dict:
         return _ok({"numNodes": 1, "nodes": [str(request.get("hostIp") or "127.0.0.1")]})
 
-    def _command_getSchemas(self, request: dict) -> dict:
-        result = metadata_commands.get_schemas(self._session, request)
-        return _ok({"numResults": 1, "results": [self._results.describe(result)]})
-
-    def _command_getTables(self, request: dict) -> dict:
-        result = metadata_commands.get_tables(self._session, request)
-        return _ok({"numResults": 1, "results": [self._results.describe(result)]})
+    def _metadata_command(self, answer: Callable[[Session, dict], QueryResult]) -> Callable[[dict], dict]:
+        """A no-SQL metadata command: its result set travels like a query's (handle beyond 1000 rows)."""
+        def handler(request: dict) -> dict:
+            return _ok({"numResults": 1, "results": [self._results.describe(answer(self._session, request))]})
+        return handler
 
     def _command_disconnect(self, request: dict) -> dict:
         return {"status": "ok"}

@@ -21,7 +21,8 @@ from sqlglot.errors import ErrorLevel, ParseError, UnsupportedError
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
 from exasol_emulator.catalog.relations import relations, schema_exists
-from exasol_emulator.catalog.system_tables import SystemContext, build_system_table
+from exasol_emulator.catalog.system_context import LoginInfo, SessionSnapshot, SystemContext
+from exasol_emulator.catalog.system_tables import build_system_table
 from exasol_emulator.catalog.types import VARCHAR_MAX, ExaType, exa_type_of_duckdb
 from exasol_emulator.sql import rewrite, sleep
 from exasol_emulator.sql.bulk_insert import inserts_one_parameter_row, insert_columns
@@ -64,6 +65,8 @@ class Session:
         self.parameters: dict[str, str] = database.store.parameters()
         self.statement_id = 0
         self.statement_kind = "SQL"  # first keyword of the running statement, named in E-EMU-20
+        self.sql_text: str | None = None  # the latest statement, as EXA_DBA_SESSIONS.SQL_TEXT shows it
+        self.login = LoginInfo()  # replaced by the server with what the client sent at login
         self._in_transaction = False
         self._timed_out = False
         self.stop_requested = threading.Event()  # abortQuery or timeout; what "$SLEEP" waits on
@@ -88,6 +91,7 @@ class Session:
         self.statement_id += 1
         self.statement_kind = _statement_kind(sql)
         if self._depth == 1:
+            self.sql_text = sql
             self.stop_requested.clear()
         statement = recognise(sql)
         if statement is not None and self.statements.is_transaction_control(statement):
@@ -105,6 +109,14 @@ class Session:
         finally:
             if timer is not None:
                 timer.cancel()
+
+    def snapshot(self) -> SessionSnapshot:
+        """This session as EXA_DBA_SESSIONS shows it; a session inside a statement is executing SQL."""
+        busy = self._depth > 0
+        return SessionSnapshot(
+            self.id, "EXECUTE SQL" if busy else "IDLE", self.statement_kind if self.sql_text else None,
+            self.statement_id, self.query_timeout, self.current_schema, self.sql_text, self.login,
+        )
 
     def interrupt(self) -> None:
         """abortQuery: stop the statement running in this session (it fails with R0003)."""
@@ -380,8 +392,13 @@ class Session:
         return dict(self._result_columns(created, query))
 
     def _materialise_system_table(self, name: str) -> None:
-        table = build_system_table(name, SystemContext(self.cursor, self.database.store, dict(self.parameters)))
+        table = build_system_table(name, self.system_context())
         self.load_temp_table(rewrite.SYSTEM_TABLE_PREFIX + name, table.columns, table.rows)
+
+    def system_context(self) -> SystemContext:
+        """What this session's SYS tables (and metadata commands) are built from, as of now."""
+        return SystemContext(self.cursor, self.database.store, dict(self.parameters), self.database.release.version,
+                             self.database.session_snapshots(), self.id)
 
     def load_temp_table(self, name: str, columns: list[tuple[str, ExaType]], rows: list[tuple]) -> None:
         """(Re)create a session-local temp table and fill it; used for SYS tables and UDF output."""
