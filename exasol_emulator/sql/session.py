@@ -28,10 +28,12 @@ from exasol_emulator.sql import rewrite, sleep
 from exasol_emulator.sql.bulk_insert import inserts_one_parameter_row, insert_columns
 from exasol_emulator.sql.column_lineage import result_column_types
 from exasol_emulator.sql.duck_errors import translate_duckdb_error
+from exasol_emulator.sql.empty_string import parameters_without_empty, replace_empty_strings, result_projection
 from exasol_emulator.sql.errors import (
     SqlError, query_stopped, syntax_error, unsupported_construct, unsupported_statement,
 )
 from exasol_emulator.sql.lexer import WORD, quote_identifier, tokenize
+from exasol_emulator.sql.numeric_literals import type_decimal_literals
 from exasol_emulator.sql.preprocess import preprocess
 from exasol_emulator.sql.recogniser import recognise
 from exasol_emulator.sql.results import QueryResult, Result, RowCountResult
@@ -185,6 +187,7 @@ class Session:
             self.statement_kind = _statement_kind(sql)
             self._begin_if_needed()
             tree, declared = self._translate(sql)
+            columns = [parameters_without_empty(column) for column in columns]
             rows = [list(row) for row in zip(*columns)] if columns else [[] for _ in range(row_count)]
             try:
                 if isinstance(tree, QUERY_TYPES):
@@ -274,6 +277,8 @@ class Session:
             raise unsupported_statement(f"{tree.key.upper()} {str(tree.args.get('kind') or '').upper()}".strip())
         tree = normalize_identifiers(tree, dialect="exasol")
         rewrite.name_result_columns(tree)
+        tree = replace_empty_strings(tree)
+        type_decimal_literals(tree)
         tree = rewrite.replace_pseudo_columns(tree, self.session_values())
         tree = sleep.bind_calls(tree, self.id)
         system_tables = rewrite.resolve_special_tables(tree)
@@ -315,7 +320,7 @@ class Session:
                 target = "BIGINT" if exa_type.precision <= MAX_BIGINT_PRECISION else "HUGEINT"
                 projections.append(f"CAST(#{index} AS {target})")
             else:
-                projections.append(f"#{index}")
+                projections.append(result_projection(f"#{index}", exa_type.name in ("VARCHAR", "CHAR")))
         rows = relation.query("q", f"SELECT {', '.join(projections)} FROM q").fetchall()
         return QueryResult(columns, rows)
 
