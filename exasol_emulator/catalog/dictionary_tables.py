@@ -46,7 +46,7 @@ TYPE_COLUMNS = [
 
 
 def keywords_table(context: SystemContext) -> SystemTable:
-    words = reserved_keywords(context.release_version)
+    words = reserved_keywords(context.release.version)
     return SystemTable([("KEYWORD", NAME), ("RESERVED", BOOLEAN)], [(word, True) for word in words])
 
 

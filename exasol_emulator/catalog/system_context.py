@@ -11,6 +11,7 @@ import duckdb
 
 from exasol_emulator.catalog.store import CatalogStore
 from exasol_emulator.catalog.types import ExaType, decimal, varchar
+from exasol_emulator.release import ExasolRelease, release
 
 ADMIN_USER = "SYS"
 NAME = varchar(128)
@@ -58,6 +59,6 @@ class SystemContext:
     cursor: duckdb.DuckDBPyConnection
     store: CatalogStore
     session_parameters: dict[str, str]
-    release_version: str = "7.1.0"
+    release: ExasolRelease = field(default_factory=release)
     sessions: tuple[SessionSnapshot, ...] = ()
     current_session_id: int | None = None

@@ -34,19 +34,24 @@ _COLUMN_COLUMNS = [
 ]
 
 
-def _column_row(schema: str, table: str, kind: str, position: int, name: str, exa_type: ExaType,
-                nullable: bool | None, default: str | None, object_id: int | None, comment: str | None) -> tuple:
+def _column_row(context: SystemContext, schema: str, table: str, kind: str, position: int, name: str,
+                exa_type: ExaType, nullable: bool | None, default: str | None, object_id: int | None,
+                comment: str | None) -> tuple:
+    """One EXA_*_COLUMNS row; timestamps as the emulated release shows them (precision in COLUMN_NUM_PREC from
+    Exasol 8.32, changelog 13409)."""
     numeric = exa_type.name == "DECIMAL"
+    with_precision = context.release.timestamp_precision
+    timestamp = exa_type.name.startswith("TIMESTAMP") and with_precision
     return (
-        schema, table, kind, name, exa_type.column_type(), exa_type.type_id(), exa_type.max_size(),
-        exa_type.precision if numeric else None, exa_type.scale if numeric else None, position, False, nullable,
-        False, None, default, None, ADMIN_USER, object_id, None, comment,
+        schema, table, kind, name, exa_type.column_type(with_precision), exa_type.type_id(), exa_type.max_size(),
+        exa_type.precision if numeric or timestamp else None, exa_type.scale if numeric else None, position, False,
+        nullable, False, None, default, None, ADMIN_USER, object_id, None, comment,
     )
 
 
 def _columns_table(context: SystemContext) -> SystemTable:
     rows = [
-        _column_row(relation.schema, relation.name, relation.kind, position, column.name, column.exa_type,
+        _column_row(context, relation.schema, relation.name, relation.kind, position, column.name, column.exa_type,
                     column.nullable, column.default, relation.object_id,
                     context.store.comment(relation.schema, relation.name, column.name))
         for relation in relations(context.cursor, context.store)
@@ -60,7 +65,7 @@ def _sys_columns_table(context: SystemContext) -> SystemTable:
     rows = []
     for name in system_table_names():
         columns = _COLUMN_COLUMNS if name == "EXA_SYS_COLUMNS" else build_system_table(name, context).columns
-        rows += [_column_row(SYSTEM_SCHEMA, name, "SYSTEM TABLE", position, column, exa_type, True, None, None, None)
+        rows += [_column_row(context, SYSTEM_SCHEMA, name, "SYSTEM TABLE", position, column, exa_type, True, None, None, None)
                  for position, (column, exa_type) in enumerate(columns, start=1)]
     return SystemTable(list(_COLUMN_COLUMNS), rows)
 

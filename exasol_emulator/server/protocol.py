@@ -53,7 +53,7 @@ class ClientConnection:
         self._public_key_pem = public_key_pem
         self._compressed = False
         self._session: Session | None = None
-        self._results = ResultSets()
+        self._results = ResultSets(database.release.timestamp_precision)
         self._prepared: dict[int, tuple[str, list[ExaType]]] = {}
         self._next_handle = 1
         self._requests: queue.Queue[Any] = queue.Queue()
@@ -234,14 +234,15 @@ class ClientConnection:
         if columns is None:
             first = {"resultType": "rowCount", "rowCount": 0}
         else:
-            header = result_header(QueryResult(columns, []))
+            header = result_header(QueryResult(columns, []), self._database.release.timestamp_precision)
             header["numRowsInMessage"] = 0
             first = {"resultType": "resultSet", "resultSet": header}
         data: dict[str, Any] = {"statementHandle": handle, "numResults": 1, "results": [first]}
         if parameter_types:
             data["parameterData"] = {
                 "numColumns": len(parameter_types),
-                "columns": [{"name": "", "dataType": t.data_type()} for t in parameter_types],
+                "columns": [{"name": "", "dataType": t.data_type(self._database.release.timestamp_precision)}
+                            for t in parameter_types],
             }
         return _ok(data)
 

@@ -402,7 +402,7 @@ class Session:
 
     def system_context(self) -> SystemContext:
         """What this session's SYS tables (and metadata commands) are built from, as of now."""
-        return SystemContext(self.cursor, self.database.store, dict(self.parameters), self.database.release.version,
+        return SystemContext(self.cursor, self.database.store, dict(self.parameters), self.database.release,
                              self.database.session_snapshots(), self.id)
 
     def load_temp_table(self, name: str, columns: list[tuple[str, ExaType]], rows: list[tuple]) -> None:
