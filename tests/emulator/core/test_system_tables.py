@@ -72,3 +72,20 @@ def test_reserved_keywords_follow_the_release(tmp_path, version, cluster_words) 
         assert ("CURRENT_CLUSTER" in words) is cluster_words and "SELECT" in words
         assert connection.meta.list_sql_keywords() == sorted(words)
         connection.close()
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT * FROM "$EXA_STATS_DB_SIZE"', "SELECT * FROM EXA_STATISTICS.EXA_DB_SIZE_LAST_DAY",
+    "SELECT * FROM EXA_SQL_DAILY", 'SELECT * FROM "$EXA_PROFILE_LAST_DAY" WHERE session_id = CURRENT_SESSION',
+])
+def test_statistical_tables_are_refused_by_name(db, query) -> None:
+    import pyexasol
+
+    with pytest.raises(pyexasol.ExaQueryError) as raised:
+        db.execute(query)
+    assert raised.value.code == "0A000"
+    assert "E-EMU-21: statistical system table" in raised.value.message
+
+
+def test_a_cte_may_carry_a_statistics_like_name(db) -> None:
+    assert db.execute("WITH EXA_SQL_DAILY AS (SELECT 1 AS x) SELECT x FROM EXA_SQL_DAILY").fetchval() == 1
