@@ -53,6 +53,17 @@ class Database:
             self._sessions.pop(session.id, None)
         session.close()
 
+    def kill_session(self, session_id: int, statement_only: bool = False) -> bool:
+        """KILL: stop the session's statement and, unless ``statement_only``, end the session; False if unknown."""
+        with self._lock:
+            session = self._sessions.get(session_id)
+        if session is None:
+            return False
+        session.interrupt()
+        if not statement_only:
+            session.on_kill()
+        return True
+
     def session_snapshots(self) -> tuple[SessionSnapshot, ...]:
         """Every open session as EXA_DBA_SESSIONS lists it."""
         with self._lock:

@@ -146,6 +146,7 @@ class ClientConnection:
             raise LoginFailed()
         session = self._database.open_session()
         session.login = self._login_info(credentials)
+        session.on_kill = self._ws.shutdown
         self._session = session
         try:
             self._apply_attributes(credentials.get("attributes") or {})

@@ -124,6 +124,13 @@ class WebSocket:
         except OSError:
             pass
 
+    def shutdown(self) -> None:
+        """End the connection at once, from any thread (KILL SESSION): the reader sees it closed."""
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
     def _read_frame(self) -> tuple[bool, int, bytes]:
         first, second = _receive_exactly(self._sock, 2)
         fin, opcode, masked, length = bool(first & 0x80), first & 0x0F, bool(second & 0x80), second & 0x7F

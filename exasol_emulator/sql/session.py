@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import logging
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import duckdb
 import pandas
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 QUERY_TYPES = (exp.Select, exp.SetOperation, exp.Subquery, exp.Values)
 SUPPORTED_STATEMENTS = QUERY_TYPES + (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop,
                                       exp.Alter, exp.TruncateTable)
-UNSUPPORTED_EXASOL_STATEMENTS = ("KILL", "RENAME", "RECOMPRESS", "REORGANIZE", "PRELOAD", "FLUSH", "DESCRIBE",
+UNSUPPORTED_EXASOL_STATEMENTS = ("RENAME", "RECOMPRESS", "REORGANIZE", "PRELOAD", "FLUSH", "DESCRIBE",
                                   "ANALYZE", "IMPERSONATE", "EXPLAIN", "DESC")
 MAX_BIGINT_PRECISION = 18
 
@@ -69,6 +69,7 @@ class Session:
         self.statement_kind = "SQL"  # first keyword of the running statement, named in E-EMU-20
         self.sql_text: str | None = None  # the latest statement, as EXA_DBA_SESSIONS.SQL_TEXT shows it
         self.login = LoginInfo()  # replaced by the server with what the client sent at login
+        self.on_kill: Callable[[], None] = lambda: None  # set by the server: closes the client's connection
         self._in_transaction = False
         self._timed_out = False
         self.stop_requested = threading.Event()  # abortQuery or timeout; what "$SLEEP" waits on
