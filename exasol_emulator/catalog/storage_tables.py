@@ -8,7 +8,8 @@ are not NULL times the type's width (DECIMAL 4/8/16 bytes by precision, DOUBLE a
 BOOLEAN 1) — the widths are the emulator's model, not Exasol's internal layout. The emulator does not compress,
 so MEM_OBJECT_SIZE equals RAW_OBJECT_SIZE; CREATED, LAST_COMMIT and RAW_OBJECT_SIZE_LIMIT are not recorded (NULL).
 
-Exasol creates and drops indices by itself (for joins); the emulator builds none, so EXA_*_INDICES are empty.
+Exasol creates indices by itself while it runs a join, and drops them when unused (docs performance/indexes.htm);
+the emulator builds none, so EXA_*_INDICES are empty.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ _SIZE_COLUMNS = [
 ]
 _INDEX_COLUMNS = [
     ("INDEX_SCHEMA", NAME), ("INDEX_TABLE", NAME), ("INDEX_OWNER", NAME), ("INDEX_OBJECT_ID", ID),
-    ("INDEX_TYPE", varchar(20)), ("MEM_OBJECT_SIZE", SIZE), ("CREATED", TIMESTAMP), ("LAST_COMMIT", TIMESTAMP),
+    ("INDEX_TYPE", varchar(20)), ("IS_GEOMETRY", BOOLEAN), ("MEM_OBJECT_SIZE", SIZE), ("CREATED", TIMESTAMP), ("LAST_COMMIT", TIMESTAMP),
     ("REMARKS", varchar(100000)),
 ]
 

@@ -48,7 +48,7 @@ def test_object_sizes_sum_column_data_into_tables_and_schemas(db) -> None:
 def test_indices_table_has_exasols_columns_and_no_rows(db) -> None:
     statement = db.execute("SELECT * FROM SYS.EXA_ALL_INDICES")
     assert statement.column_names() == ["INDEX_SCHEMA", "INDEX_TABLE", "INDEX_OWNER", "INDEX_OBJECT_ID", "INDEX_TYPE",
-                                        "MEM_OBJECT_SIZE", "CREATED", "LAST_COMMIT", "REMARKS"]
+                                        "IS_GEOMETRY", "MEM_OBJECT_SIZE", "CREATED", "LAST_COMMIT", "REMARKS"]
     assert statement.rowcount() == 0
 
 
