@@ -10,10 +10,11 @@ What the emulator does, on the parsed statement and around it:
 - ``a || b`` becomes ``NULLIF(CONCAT(a, b), '')`` (CONCAT skips NULLs; an all-empty result is NULL again);
 - parameter values ``''`` (prepared statements, bulk inserts) are bound as NULL (``parameters_without_empty``);
 - string columns of every result go through NULLIF(…, '') (``result_projection``), so a computed empty string
-  (SUBSTR past the end …) reaches the client as NULL.
+  (SUBSTR past the end …) reaches the client as NULL;
+- what INSERT … SELECT/VALUES and UPDATE … SET store in a string column goes through NULLIF(…, '') too
+  (``nullify_inserted``, ``nullify_updated``), so no stored value is ever ``''``.
 
-Not covered: a computed empty string stored by INSERT … SELECT or UPDATE stays ``''`` in DuckDB (it is still
-read back as NULL, but ``WHERE col IS NULL`` does not find it).
+Not covered: MERGE, whose computed strings are stored as DuckDB computes them.
 """
 
 from __future__ import annotations
@@ -48,10 +49,38 @@ def result_projection(expression: str, is_string: bool) -> str:
     return f"NULLIF({expression}, '')" if is_string else expression
 
 
+def nullify_inserted(insert: exp.Insert, string_targets: list[bool]) -> None:
+    """INSERT … <query>: read the query through NULLIF(…, '') for the target columns that are strings."""
+    query = insert.expression
+    if query is None or not any(string_targets) or _uses_default(query):
+        return  # DEFAULT is only valid directly in VALUES: such rows are stored as written
+    names = [f"__c{index}" for index in range(len(string_targets))]
+    source = exp.Subquery(this=query.copy(), alias=exp.TableAlias(
+        this=exp.to_identifier("__source"), columns=[exp.to_identifier(name) for name in names]))
+    projections = [_nullif(exp.column(name)) if is_string else exp.column(name)
+                   for name, is_string in zip(names, string_targets)]
+    insert.set("expression", exp.select(*projections).from_(source))
+
+
+def nullify_updated(update: exp.Update, string_columns: set[str]) -> None:
+    """UPDATE … SET col = expr: a string column receives NULLIF(expr, '')."""
+    for assignment in update.expressions:
+        if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column) \
+                and assignment.this.name in string_columns:
+            assignment.set("expression", _nullif(assignment.expression.copy()))
+
+
+def _uses_default(query: exp.Expression) -> bool:
+    return any(var.name.upper() == "DEFAULT" for var in query.find_all(exp.Var))
+
+
+def _nullif(expression: exp.Expression) -> exp.Expression:
+    return exp.Nullif(this=expression, expression=exp.Literal.string(""))
+
+
 def _is_replacement(literal: exp.Literal) -> bool:
     return isinstance(literal.parent, _KEEPS_EMPTY_REPLACEMENT) and literal.arg_key == "replacement"
 
 
 def _concatenation(pipe: exp.DPipe) -> exp.Expression:
-    concat = exp.Concat(expressions=[pipe.this.copy(), pipe.expression.copy()], safe=True, coalesce=True)
-    return exp.Nullif(this=concat, expression=exp.Literal.string(""))
+    return _nullif(exp.Concat(expressions=[pipe.this.copy(), pipe.expression.copy()], safe=True, coalesce=True))

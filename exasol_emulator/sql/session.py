@@ -28,7 +28,9 @@ from exasol_emulator.sql import rewrite, sleep
 from exasol_emulator.sql.bulk_insert import inserts_one_parameter_row, insert_columns
 from exasol_emulator.sql.column_lineage import result_column_types
 from exasol_emulator.sql.duck_errors import translate_duckdb_error
-from exasol_emulator.sql.empty_string import parameters_without_empty, replace_empty_strings, result_projection
+from exasol_emulator.sql.empty_string import (
+    nullify_inserted, nullify_updated, parameters_without_empty, replace_empty_strings, result_projection,
+)
 from exasol_emulator.sql.errors import (
     SqlError, query_stopped, syntax_error, unsupported_construct, unsupported_statement,
 )
@@ -49,6 +51,7 @@ SUPPORTED_STATEMENTS = QUERY_TYPES + (exp.Insert, exp.Update, exp.Delete, exp.Me
 UNSUPPORTED_EXASOL_STATEMENTS = ("RENAME", "RECOMPRESS", "REORGANIZE", "PRELOAD", "FLUSH", "DESCRIBE",
                                   "ANALYZE", "IMPERSONATE", "EXPLAIN", "DESC")
 MAX_BIGINT_PRECISION = 18
+STRING_TYPES = ("VARCHAR", "CHAR")
 
 
 class Session:
@@ -235,6 +238,18 @@ class Session:
             return None
         return [(name, types[name]) for name in names]
 
+    def _store_empty_strings_as_null(self, tree: exp.Expression) -> None:
+        """INSERT … SELECT/VALUES and UPDATE store a computed ``''`` in a string column as NULL (``empty_string``)."""
+        if isinstance(tree, exp.Insert) and isinstance(tree.expression, QUERY_TYPES):
+            targets = self._insert_target_columns(tree)
+            if targets is not None:
+                nullify_inserted(tree, [exa_type.name in STRING_TYPES for _, exa_type in targets])
+        elif isinstance(tree, exp.Update):
+            target = rewrite.qualified_target(tree)
+            found = relations(self.cursor, self.database.store, *target) if target is not None else []
+            if found:
+                nullify_updated(tree, {c.name for c in found[0].columns if c.exa_type.name in STRING_TYPES})
+
     def parameter_types(self, sql: str, count: int) -> list[ExaType]:
         """Types of the ``?`` parameters: the target columns of an INSERT, else VARCHAR(2000000)."""
         tree, _ = self._translate(sql)
@@ -246,6 +261,7 @@ class Session:
     # -- plain SQL ---------------------------------------------------------------------------------------------
     def _execute_sql(self, sql: str) -> Result:
         tree, declared = self._translate(sql)
+        self._store_empty_strings_as_null(tree)
         duck_sql = self._generate(tree)
         if isinstance(tree, QUERY_TYPES):
             return self._fetch(self.cursor.sql(duck_sql), tree)
@@ -321,7 +337,7 @@ class Session:
                 target = "BIGINT" if exa_type.precision <= MAX_BIGINT_PRECISION else "HUGEINT"
                 projections.append(f"CAST(#{index} AS {target})")
             else:
-                projections.append(result_projection(f"#{index}", exa_type.name in ("VARCHAR", "CHAR")))
+                projections.append(result_projection(f"#{index}", exa_type.name in STRING_TYPES))
         rows = relation.query("q", f"SELECT {', '.join(projections)} FROM q").fetchall()
         return QueryResult(columns, rows)
 

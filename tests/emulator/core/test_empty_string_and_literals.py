@@ -25,6 +25,20 @@ def test_inserted_empty_strings_are_stored_as_null(db) -> None:
     assert db.execute("SELECT COUNT(*) FROM texts WHERE t = ''").fetchval() == 0
 
 
+def test_computed_empty_strings_are_stored_as_null(db) -> None:
+    db.execute("CREATE TABLE source (id DECIMAL(9,0), t VARCHAR(10))")
+    db.execute("INSERT INTO source VALUES (1, 'abc'), (2, 'de')")
+    db.execute("CREATE TABLE target (id DECIMAL(9,0), t VARCHAR(10))")
+    db.execute("INSERT INTO target SELECT id, SUBSTR(t, 3) FROM source")  # 'c' and ''
+    db.execute("INSERT INTO target (t, id) VALUES (TRIM('  '), 3)")
+    assert db.execute("SELECT id FROM target WHERE t IS NULL ORDER BY id").fetchcol() == [2, 3]
+    db.execute("UPDATE target SET t = REPLACE(t, 'c', '') WHERE id = 1")
+    assert db.execute("SELECT COUNT(*) FROM target WHERE t IS NULL").fetchval() == 3
+    db.execute("CREATE TABLE defaults (id DECIMAL(9,0), t VARCHAR(10) DEFAULT 'x')")
+    db.execute("INSERT INTO defaults VALUES (1, DEFAULT)")
+    assert db.execute("SELECT t FROM defaults").fetchval() == "x"
+
+
 def test_import_of_an_enclosed_empty_field_is_null(db) -> None:
     db.execute("CREATE TABLE imported (id DECIMAL(9,0), t VARCHAR(10))")
     db.import_from_iterable([(1, ""), (2, "z")], "imported")
