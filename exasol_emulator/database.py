@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from exasol_emulator.catalog.store import CatalogStore
+from exasol_emulator.catalog.system_context import SessionSnapshot
 from exasol_emulator.release import ExasolRelease, release
 from exasol_emulator.http_transport.tunnels import Tunnels
 from exasol_emulator.sql import sleep
@@ -53,6 +54,23 @@ class Database:
         with self._lock:
             self._sessions.pop(session.id, None)
         session.close()
+
+    def kill_session(self, session_id: int, statement_only: bool = False) -> bool:
+        """KILL: stop the session's statement and, unless ``statement_only``, end the session; False if unknown."""
+        with self._lock:
+            session = self._sessions.get(session_id)
+        if session is None:
+            return False
+        session.interrupt()
+        if not statement_only:
+            session.on_kill()
+        return True
+
+    def session_snapshots(self) -> tuple[SessionSnapshot, ...]:
+        """Every open session as EXA_DBA_SESSIONS lists it."""
+        with self._lock:
+            sessions = list(self._sessions.values())
+        return tuple(session.snapshot() for session in sessions)
 
     def _stop_event(self, session_id: int) -> threading.Event | None:
         session = self._sessions.get(session_id)

@@ -16,12 +16,16 @@ class ExasolRelease:
     version: str
     lua_version: str
     cjson_version: str
+    # Whether timestamps are reported with their fractional-seconds precision: COLUMN_TYPE "TIMESTAMP(3)", 16 bytes
+    # in the wire dataType, COLUMN_NUM_PREC = p (Exasol 8; changelogs 15378, 13409). Exasol 7 reports "TIMESTAMP",
+    # 8 bytes, no precision — pyexasol's suite pins both per major version.
+    timestamp_precision: bool
 
 
 # One entry per behaviour the emulator distinguishes, oldest first; sources in exasol_emulator/README.md.
 RELEASES = (
-    ExasolRelease("7.1.0", lua_version="5.4.0", cjson_version="2.1.0"),
-    ExasolRelease("8.34.0", lua_version="5.4.7", cjson_version="2.1.0.10"),
+    ExasolRelease("7.1.0", lua_version="5.4.0", cjson_version="2.1.0", timestamp_precision=False),
+    ExasolRelease("8.34.0", lua_version="5.4.7", cjson_version="2.1.0.10", timestamp_precision=True),
 )
 VERSIONS = tuple(release.version for release in RELEASES)
 # The oldest Exasol whose scripting language is Lua 5.4, which the extension's Lua code needs.

@@ -1,5 +1,6 @@
 """The SYS tables Exasol clients and the product read: columns, tables, views, schemas, scripts, connections,
-parameters and objects, built on demand from DuckDB and the catalog store.
+parameters and objects (here), sessions, object sizes and indices, keywords and types (their own modules), built
+on demand from DuckDB, the catalog store and the open sessions.
 
 A system table is materialised per query (it is small), so it is always current and needs no invalidation.
 Passwords appear in none of them; EXA_ALL_CONNECTIONS has no CONNECTION_STRING, as in Exasol 8.
@@ -7,60 +8,66 @@ Passwords appear in none of them; EXA_ALL_CONNECTIONS has no CONNECTION_STRING, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
-import duckdb
-
+from exasol_emulator.catalog import dictionary_tables, session_tables, storage_tables
 from exasol_emulator.catalog.parameters import NLS_DEFAULTS
 from exasol_emulator.catalog.relations import relations, user_schemas
-from exasol_emulator.catalog.store import CatalogStore
-from exasol_emulator.catalog.types import BOOLEAN, ExaType, TIMESTAMP, decimal, varchar
+from exasol_emulator.catalog.system_context import ADMIN_USER, ID, NAME, NUMBER, TEXT, SystemContext, SystemTable
+from exasol_emulator.catalog.types import BOOLEAN, TIMESTAMP, ExaType, decimal, varchar
 
-ADMIN_USER = "SYS"
-NAME = varchar(128)
-TEXT = varchar(2_000_000)
-ID = decimal(20, 0)
-NUMBER = decimal(18, 0)
-
-
-@dataclass(frozen=True)
-class SystemTable:
-    columns: list[tuple[str, ExaType]]
-    rows: list[tuple]
+SYSTEM_SCHEMA = "SYS"
+# Schemas every Exasol has besides the users' ones (listed by the getSchemas metadata command); EXA_STATISTICS
+# exists but the emulator has no tables in it.
+SYSTEM_SCHEMAS = ("EXA_STATISTICS", SYSTEM_SCHEMA)
 
 
-@dataclass(frozen=True)
-class SystemContext:
-    cursor: duckdb.DuckDBPyConnection
-    store: CatalogStore
-    session_parameters: dict[str, str]
+_COLUMN_COLUMNS = [
+    ("COLUMN_SCHEMA", NAME), ("COLUMN_TABLE", NAME), ("COLUMN_OBJECT_TYPE", varchar(40)), ("COLUMN_NAME", NAME),
+    ("COLUMN_TYPE", varchar(40)), ("COLUMN_TYPE_ID", NUMBER), ("COLUMN_MAXSIZE", NUMBER),
+    ("COLUMN_NUM_PREC", NUMBER), ("COLUMN_NUM_SCALE", NUMBER), ("COLUMN_ORDINAL_POSITION", NUMBER),
+    ("COLUMN_IS_VIRTUAL", BOOLEAN), ("COLUMN_IS_NULLABLE", BOOLEAN), ("COLUMN_IS_DISTRIBUTION_KEY", BOOLEAN),
+    ("COLUMN_PARTITION_KEY_ORDINAL_POSITION", NUMBER), ("COLUMN_DEFAULT", varchar(2000)),
+    ("COLUMN_IDENTITY", varchar(2000)), ("COLUMN_OWNER", NAME), ("COLUMN_OBJECT_ID", ID),
+    ("STATUS", varchar(30)), ("COLUMN_COMMENT", varchar(2000)),
+]
+
+
+def _column_row(context: SystemContext, schema: str, table: str, kind: str, position: int, name: str,
+                exa_type: ExaType, nullable: bool | None, default: str | None, object_id: int | None,
+                comment: str | None) -> tuple:
+    """One EXA_*_COLUMNS row; timestamps as the emulated release shows them (precision in COLUMN_NUM_PREC from
+    Exasol 8.32, changelog 13409)."""
+    numeric = exa_type.name == "DECIMAL"
+    with_precision = context.release.timestamp_precision
+    timestamp = exa_type.name.startswith("TIMESTAMP") and with_precision
+    return (
+        schema, table, kind, name, exa_type.column_type(with_precision), exa_type.type_id(), exa_type.max_size(),
+        exa_type.precision if numeric or timestamp else None, exa_type.scale if numeric else None, position, False,
+        nullable, False, None, default, None, ADMIN_USER, object_id, None, comment,
+    )
 
 
 def _columns_table(context: SystemContext) -> SystemTable:
-    columns = [
-        ("COLUMN_SCHEMA", NAME), ("COLUMN_TABLE", NAME), ("COLUMN_OBJECT_TYPE", varchar(40)), ("COLUMN_NAME", NAME),
-        ("COLUMN_TYPE", varchar(40)), ("COLUMN_TYPE_ID", NUMBER), ("COLUMN_MAXSIZE", NUMBER),
-        ("COLUMN_NUM_PREC", NUMBER), ("COLUMN_NUM_SCALE", NUMBER), ("COLUMN_ORDINAL_POSITION", NUMBER),
-        ("COLUMN_IS_VIRTUAL", BOOLEAN), ("COLUMN_IS_NULLABLE", BOOLEAN), ("COLUMN_IS_DISTRIBUTION_KEY", BOOLEAN),
-        ("COLUMN_PARTITION_KEY_ORDINAL_POSITION", NUMBER), ("COLUMN_DEFAULT", varchar(2000)),
-        ("COLUMN_IDENTITY", varchar(2000)), ("COLUMN_OWNER", NAME), ("COLUMN_OBJECT_ID", ID),
-        ("STATUS", varchar(30)), ("COLUMN_COMMENT", varchar(2000)),
+    rows = [
+        _column_row(context, relation.schema, relation.name, relation.kind, position, column.name, column.exa_type,
+                    column.nullable, column.default, relation.object_id,
+                    context.store.comment(relation.schema, relation.name, column.name))
+        for relation in relations(context.cursor, context.store)
+        for position, column in enumerate(relation.columns, start=1)
     ]
+    return SystemTable(list(_COLUMN_COLUMNS), rows)
+
+
+def _sys_columns_table(context: SystemContext) -> SystemTable:
+    """EXA_SYS_COLUMNS: the columns of every system table (built to learn them; they are small)."""
     rows = []
-    for relation in relations(context.cursor, context.store):
-        for position, column in enumerate(relation.columns, start=1):
-            exa_type = column.exa_type
-            numeric = exa_type.name == "DECIMAL"
-            rows.append((
-                relation.schema, relation.name, relation.kind, column.name, exa_type.column_type(),
-                exa_type.type_id(), exa_type.max_size(), exa_type.precision if numeric else None,
-                exa_type.scale if numeric else None, position, False, column.nullable, False, None,
-                column.default, None, ADMIN_USER, relation.object_id, None,
-                context.store.comment(relation.schema, relation.name, column.name),
-            ))
-    return SystemTable(columns, rows)
+    for name in system_table_names():
+        columns = _COLUMN_COLUMNS if name == "EXA_SYS_COLUMNS" else build_system_table(name, context).columns
+        rows += [_column_row(context, SYSTEM_SCHEMA, name, "SYSTEM TABLE", position, column, exa_type, True, None, None, None)
+                 for position, (column, exa_type) in enumerate(columns, start=1)]
+    return SystemTable(list(_COLUMN_COLUMNS), rows)
 
 
 def _tables_table(context: SystemContext) -> SystemTable:
@@ -171,10 +178,16 @@ for _prefix in ("EXA_ALL_", "EXA_USER_", "EXA_DBA_"):
     _BUILDERS[f"{_prefix}VIEWS"] = _views_table
     _BUILDERS[f"{_prefix}SCRIPTS"] = _scripts_table
     _BUILDERS[f"{_prefix}OBJECTS"] = _objects_table
+    _BUILDERS[f"{_prefix}SESSIONS"] = session_tables.sessions_table
+    _BUILDERS[f"{_prefix}OBJECT_SIZES"] = storage_tables.object_sizes_table
+    _BUILDERS[f"{_prefix}INDICES"] = storage_tables.indices_table
 _BUILDERS.update({
     "EXA_ALL_SCHEMAS": _schemas_table, "EXA_SCHEMAS": _schemas_table, "EXA_DBA_SCHEMAS": _schemas_table,
     "EXA_DBA_CONNECTIONS": _dba_connections_table, "EXA_ALL_CONNECTIONS": _all_connections_table,
     "EXA_USER_CONNECTIONS": _all_connections_table, "EXA_PARAMETERS": _parameters_table,
+    "EXA_ALL_SESSIONS": session_tables.all_sessions_table,
+    "EXA_SYS_COLUMNS": _sys_columns_table,
+    "EXA_SQL_KEYWORDS": dictionary_tables.keywords_table, "EXA_SQL_TYPES": dictionary_tables.types_table,
 })
 
 

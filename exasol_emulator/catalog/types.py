@@ -39,8 +39,11 @@ class ExaType:
     size: int | None = None
     charset: str = "UTF8"
 
-    def column_type(self) -> str:
-        """The ``COLUMN_TYPE`` text of ``SYS.EXA_ALL_COLUMNS`` (also the SQL type text used across interfaces)."""
+    def column_type(self, timestamp_precision: bool = True) -> str:
+        """The ``COLUMN_TYPE`` text of ``SYS.EXA_ALL_COLUMNS`` (also the SQL type text used across interfaces).
+        ``timestamp_precision=False`` is how Exasol 7 shows timestamps (no precision; see ``release``)."""
+        if self.name.startswith("TIMESTAMP") and not timestamp_precision:
+            return self.name
         if self.name == "DECIMAL":
             return f"DECIMAL({self.precision},{self.scale})"
         if self.name in ("VARCHAR", "CHAR"):
@@ -53,8 +56,8 @@ class ExaType:
             return f"HASHTYPE({self.size} BYTE)"
         return self.name
 
-    def data_type(self) -> dict:
-        """The ``dataType`` object of a result-set column in the WebSocket API."""
+    def data_type(self, timestamp_precision: bool = True) -> dict:
+        """The ``dataType`` object of a result-set column in the WebSocket API (Exasol 7: timestamps 8 bytes)."""
         if self.name == "DECIMAL":
             return {"type": "DECIMAL", "precision": self.precision, "scale": self.scale}
         if self.name in ("VARCHAR", "CHAR"):
@@ -65,7 +68,7 @@ class ExaType:
             return {
                 "type": self.name,
                 "withLocalTimeZone": self.name != "TIMESTAMP",
-                "size": 16,
+                "size": 16 if timestamp_precision else 8,
             }
         if self.name == "HASHTYPE":
             return {"type": "HASHTYPE", "size": self.size}

@@ -8,8 +8,10 @@ Usage::
 ``--pyexasol`` is a checkout of github.com/exasol/pyexasol (nothing of it is copied into this project); the
 suite runs from there, so it tests that checkout's pyexasol. Its test dependencies (pytest, faker, pandas,
 pyarrow, polars) must be importable by ``--python``. The connection fixtures are pointed at the stack through
-the suite's own environment variables (EXAHOST, EXAUID, EXAPWD); the test tables are loaded by
-``pyexasol_data_loader``. Extra arguments after ``--`` go to pytest (e.g. ``-- -k metadata``). The exit code is
+its address fixtures (``default_ipaddr``/``default_port``, answered by ``pyexasol_data_loader`` from
+EMULATOR_ADDRESS) and the suite's EXAUID/EXAPWD; EXAHOST stays unset, as in pyexasol's own CI, because the suite
+lets EXAHOST replace every DSN it builds — also those that add ``/nocertcheck`` or the certificate's fingerprint
+to test TLS options. The test tables are loaded by ``pyexasol_data_loader``. Extra arguments after ``--`` go to pytest (e.g. ``-- -k metadata``). The exit code is
 pytest's; the result line is what exasol_emulator/README.md records.
 """
 
@@ -21,6 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from exasol_emulator.conformance import ADDRESS_VARIABLE
 from sme_local.stack import StackDescription
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -36,10 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     stack = StackDescription.from_json_file(options.stack)
     environment = {
         **os.environ,
-        "EXAHOST": _host_and_port(stack.dsn), "EXAUID": stack.db_user, "EXAPWD": stack.db_password,
+        ADDRESS_VARIABLE: _host_and_port(stack.dsn), "EXAUID": stack.db_user, "EXAPWD": stack.db_password,
         "EXASOL_TELEMETRY_DISABLE": "1",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
     }
+    environment.pop("EXAHOST", None)
     command = [options.python, "-m", "pytest", "test/integration", "-p",
                "exasol_emulator.conformance.pyexasol_data_loader", "-q", "-rfE", "-p", "no:cacheprovider",
                *options.pytest_args]

@@ -25,16 +25,24 @@ _TRIMS = {"": lambda text: text, "TRIM": lambda text: text.strip(" "), "LTRIM": 
           "RTRIM": lambda text: text.rstrip(" ")}
 ROW_SEPARATORS = {"LF": "\n", "CRLF": "\r\n", "CR": "\r"}
 
-# Exasol encoding names (IMPORT/EXPORT ENCODING=…) -> Python codecs; spelled without '-' and '_'.
-_ENCODINGS = {"UTF8": "utf-8", "ASCII": "ascii", "USASCII": "ascii", "ISO88591": "latin-1", "LATIN1": "latin-1",
-              "CP1252": "cp1252", "WINDOWS1252": "cp1252"}
+# Exasol encoding names (IMPORT/EXPORT ENCODING=…) -> Python codecs; spelled without '-' and '_'. The names and
+# aliases are those of docs.exasol.com loading_data/etl_encodings.htm ("Supported encodings for ETL"): ISO-8859-n
+# (LATIN-n), the IBM and Windows code pages (CPnnnn); the emulator knows the ones below.
+_ISO_8859 = {1: 1, 2: 2, 3: 3, 4: 4, 9: 5, 13: 7, 15: 9}  # ISO-8859 part -> its LATIN-n alias
+_ENCODINGS = {
+    "UTF8": "utf-8", "ASCII": "ascii", "USASCII": "ascii",
+    **{f"ISO8859{part}": f"iso8859_{part}" for part in (1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 13, 15)},
+    **{f"LATIN{latin}": f"iso8859_{part}" for part, latin in _ISO_8859.items()},
+    **{f"{prefix}{page}": f"cp{page}" for page in (850, 852, 855) for prefix in ("IBM", "CP")},
+    **{f"{prefix}{page}": f"cp{page}" for page in range(1250, 1259) for prefix in ("WINDOWS", "CP")},
+}
 
 
 @dataclass(frozen=True)
 class CsvOptions:
     """One EXPORT/IMPORT's CSV clauses (defaults = Exasol's defaults when the clause is absent).
 
-    encoding           ENCODING='…' — file character set (UTF8, ASCII, ISO-8859-1/LATIN1, CP1252).
+    encoding           ENCODING='…' — file character set (UTF8, ASCII, ISO-8859-n/LATIN-n, IBM850/852/855, WINDOWS-1250…1258/CP125x).
     null               NULL='…' — text written for NULL (EXPORT) and read as NULL besides the empty field (IMPORT).
     row_separator      ROW SEPARATOR='LF'|'CRLF'|'CR' — the record terminator, written after every record.
     column_separator   COLUMN SEPARATOR='…' — text between fields (may be longer than one character).

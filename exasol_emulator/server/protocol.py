@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from exasol_emulator.catalog.system_context import LoginInfo
 from exasol_emulator.catalog.types import ExaType
 from exasol_emulator.database import Database
 from exasol_emulator.server import metadata_commands
@@ -26,6 +27,7 @@ from exasol_emulator.server.heartbeat import Heartbeat
 from exasol_emulator.server.results_wire import ResultSets, result_header
 from exasol_emulator.server.websocket import OP_BINARY, WebSocket, WebSocketClosed
 from exasol_emulator.sql.errors import AUTHENTICATION_FAILED, SYNTAX_OR_UNKNOWN_OBJECT, SqlError
+from exasol_emulator.sql.results import QueryResult
 from exasol_emulator.sql.session import Session
 
 LOG = logging.getLogger(__name__)
@@ -51,7 +53,7 @@ class ClientConnection:
         self._public_key_pem = public_key_pem
         self._compressed = False
         self._session: Session | None = None
-        self._results = ResultSets()
+        self._results = ResultSets(database.release.timestamp_precision)
         self._prepared: dict[int, tuple[str, list[ExaType]]] = {}
         self._next_handle = 1
         self._requests: queue.Queue[Any] = queue.Queue()
@@ -143,6 +145,8 @@ class ClientConnection:
             self._send(_error(AUTHENTICATION_FAILED, "Connection exception - authentication failed."))
             raise LoginFailed()
         session = self._database.open_session()
+        session.login = self._login_info(credentials)
+        session.on_kill = self._ws.shutdown
         self._session = session
         try:
             self._apply_attributes(credentials.get("attributes") or {})
@@ -157,6 +161,16 @@ class ClientConnection:
         }})
         self._compressed = bool(credentials.get("useCompression"))
 
+    def _login_info(self, credentials: dict) -> LoginInfo:
+        """What EXA_DBA_SESSIONS shows of the client: the login request's self-description and the connection."""
+        def text(key: str) -> str | None:
+            value = credentials.get(key)
+            return str(value) if value not in (None, "") else None
+
+        client = " ".join(part for part in (text("clientName"), text("clientVersion")) if part) or None
+        return LoginInfo(client=client, driver=text("driverName"), os_user=text("clientOsUsername"),
+                         os_name=text("clientOs"), host=self._ws.peer_host, encrypted=self._ws.encrypted)
+
     def _authenticated(self, credentials: dict) -> bool:
         try:
             encrypted = base64.b64decode(str(credentials.get("password", "")))
@@ -169,6 +183,8 @@ class ClientConnection:
     def _answer(self, request: dict) -> dict:
         command = request.get("command")
         handler: Callable[[dict], dict] | None = getattr(self, "_command_" + str(command), None)
+        if handler is None and command in metadata_commands.COMMANDS:
+            handler = self._metadata_command(metadata_commands.COMMANDS[command])
         if handler is None and isinstance(command, str) and command.startswith("get"):
             limitation = metadata_commands.unsupported_metadata_command(command)
             return _error(limitation.sql_code, limitation.text, self._session.id)
@@ -219,16 +235,15 @@ class ClientConnection:
         if columns is None:
             first = {"resultType": "rowCount", "rowCount": 0}
         else:
-            from exasol_emulator.sql.results import QueryResult
-
-            header = result_header(QueryResult(columns, []))
+            header = result_header(QueryResult(columns, []), self._database.release.timestamp_precision)
             header["numRowsInMessage"] = 0
             first = {"resultType": "resultSet", "resultSet": header}
         data: dict[str, Any] = {"statementHandle": handle, "numResults": 1, "results": [first]}
         if parameter_types:
             data["parameterData"] = {
                 "numColumns": len(parameter_types),
-                "columns": [{"name": "", "dataType": t.data_type()} for t in parameter_types],
+                "columns": [{"name": "", "dataType": t.data_type(self._database.release.timestamp_precision)}
+                            for t in parameter_types],
             }
         return _ok(data)
 
@@ -263,13 +278,11 @@ class ClientConnection:
     def _command_getHosts(self, request: dict) -> dict:
         return _ok({"numNodes": 1, "nodes": [str(request.get("hostIp") or "127.0.0.1")]})
 
-    def _command_getSchemas(self, request: dict) -> dict:
-        result = metadata_commands.get_schemas(self._session, request)
-        return _ok({"numResults": 1, "results": [self._results.describe(result)]})
-
-    def _command_getTables(self, request: dict) -> dict:
-        result = metadata_commands.get_tables(self._session, request)
-        return _ok({"numResults": 1, "results": [self._results.describe(result)]})
+    def _metadata_command(self, answer: Callable[[Session, dict], QueryResult]) -> Callable[[dict], dict]:
+        """A no-SQL metadata command: its result set travels like a query's (handle beyond 1000 rows)."""
+        def handler(request: dict) -> dict:
+            return _ok({"numResults": 1, "results": [self._results.describe(answer(self._session, request))]})
+        return handler
 
     def _command_disconnect(self, request: dict) -> dict:
         return {"status": "ok"}

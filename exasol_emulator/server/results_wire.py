@@ -24,7 +24,8 @@ class OpenResultSet:
 class ResultSets:
     """The result sets of one connection that the client still fetches from, by handle."""
 
-    def __init__(self) -> None:
+    def __init__(self, timestamp_precision: bool) -> None:
+        self._timestamp_precision = timestamp_precision  # the emulated release's (see ``release``)
         self._open: dict[int, OpenResultSet] = {}
         self._handles = itertools.count(1)
 
@@ -32,7 +33,7 @@ class ResultSets:
         """``results[i]`` of an execute response."""
         if isinstance(result, RowCountResult):
             return {"resultType": "rowCount", "rowCount": result.count}
-        header = result_header(result)
+        header = result_header(result, self._timestamp_precision)
         total = len(result.rows)
         if total <= INLINE_ROW_LIMIT:
             header["numRowsInMessage"] = total
@@ -60,11 +61,12 @@ class ResultSets:
         self._open.clear()
 
 
-def result_header(result: QueryResult) -> dict:
+def result_header(result: QueryResult, timestamp_precision: bool) -> dict:
     return {
         "numColumns": len(result.columns),
         "numRows": len(result.rows),
-        "columns": [{"name": name, "dataType": exa_type.data_type()} for name, exa_type in result.columns],
+        "columns": [{"name": name, "dataType": exa_type.data_type(timestamp_precision)}
+                    for name, exa_type in result.columns],
     }
 
 

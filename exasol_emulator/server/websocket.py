@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import socket
+import ssl
 import struct
 import threading
 
@@ -71,6 +72,19 @@ class WebSocket:
         self._sock = sock
         self._send_lock = threading.Lock()
 
+    @property
+    def encrypted(self) -> bool:
+        """Whether the connection runs over TLS (EXA_DBA_SESSIONS.ENCRYPTED)."""
+        return isinstance(self._sock, ssl.SSLSocket)
+
+    @property
+    def peer_host(self) -> str | None:
+        """The client's IP address (EXA_DBA_SESSIONS.HOST)."""
+        try:
+            return str(self._sock.getpeername()[0])
+        except (OSError, IndexError):
+            return None
+
     def receive(self) -> tuple[int, bytes]:
         """Next complete data message as (opcode, payload); answers pings; raises WebSocketClosed on close."""
         message_opcode, parts, size = None, [], 0
@@ -107,6 +121,13 @@ class WebSocket:
     def close(self) -> None:
         try:
             self._write_frame(OP_CLOSE, struct.pack("!H", 1000))
+        except OSError:
+            pass
+
+    def shutdown(self) -> None:
+        """End the connection at once, from any thread (KILL SESSION): the reader sees it closed."""
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
 

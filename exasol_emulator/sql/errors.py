@@ -60,6 +60,14 @@ def unsupported_construct(what: str) -> EmulatorLimitation:
     )
 
 
+def statistics_table_unsupported(name: str) -> EmulatorLimitation:
+    """E-EMU-21: a statistical system table (schema EXA_STATISTICS, profiling, auditing) the emulator lacks."""
+    return EmulatorLimitation(
+        "E-EMU-21", f"statistical system table {name}",
+        "the emulator records no statistics, profiles or audit logs; measure on a real Exasol database",
+    )
+
+
 def query_stopped(timed_out: bool) -> SqlError:
     """What a statement stopped by the query timeout (R0001) or by abortQuery (R0003) fails with. The abort text
     is the one pyexasol's suite expects from Exasol (test/integration/import_and_export)."""

@@ -105,6 +105,15 @@ class FlushStatistics:
 
 
 @dataclass
+class Kill:
+    """``KILL SESSION {id | CURRENT_SESSION}`` or ``KILL STATEMENT [stmt_id] IN SESSION id [WITH MESSAGE '…']``
+    (docs.exasol.com sql/kill.htm); ``session_id`` None is CURRENT_SESSION."""
+
+    session_id: int | None
+    statement_only: bool
+
+
+@dataclass
 class CommentOn:
     kind: str
     path: tuple[str, ...]
@@ -142,7 +151,7 @@ class FileTransfer:
 
 Statement = (
     CreateScript | ExecuteScript | DropScript | CreateConnection | DropConnection | Grant | SetParameter
-    | OpenSchema | CreateSchema | DropSchema | Transaction | CommentOn | FileTransfer | FlushStatistics
+    | OpenSchema | CreateSchema | DropSchema | Transaction | CommentOn | FileTransfer | FlushStatistics | Kill
 )
 
 
@@ -237,7 +246,7 @@ def recognise(sql: str) -> Statement | None:
     if keyword == "CREATE":
         return _create(sql, cursor)
     if keyword in ("EXECUTE", "DROP", "ALTER", "GRANT", "REVOKE", "OPEN", "CLOSE", "COMMIT", "ROLLBACK",
-                   "COMMENT", "EXPORT", "IMPORT", "FLUSH"):
+                   "COMMENT", "EXPORT", "IMPORT", "FLUSH", "KILL"):
         cursor = _Cursor(sql, tokenize(sql))
         return _HANDLERS[keyword](cursor)
     return None
@@ -487,6 +496,28 @@ def _flush(cursor: _Cursor) -> FlushStatistics:
     return FlushStatistics()
 
 
+def _kill(cursor: _Cursor) -> Kill:
+    cursor.expect("KILL")
+    statement_only = cursor.accept("STATEMENT")
+    if statement_only:
+        if cursor.current.kind == NUMBER:
+            cursor.advance()  # one statement id: the emulator runs one statement per session at a time
+        cursor.expect("IN")
+    cursor.expect("SESSION")
+    session_id = None if cursor.accept("CURRENT_SESSION") else _session_number(cursor)
+    if statement_only and cursor.accept_sequence("WITH", "MESSAGE"):
+        cursor.string()
+    cursor.end()
+    return Kill(session_id, statement_only)
+
+
+def _session_number(cursor: _Cursor) -> int:
+    token = cursor.advance()
+    if token.kind != NUMBER or not token.text.isdigit():
+        raise syntax_error(f"session id expected, found {token.text!r}")
+    return int(token.text)
+
+
 def _comment(cursor: _Cursor) -> CommentOn:
     cursor.expect("COMMENT")
     cursor.expect("ON")
@@ -624,7 +655,7 @@ def _transfer_options(cursor: _Cursor) -> dict[str, str | bool]:
 _HANDLERS = {
     "EXECUTE": _execute, "DROP": _drop, "ALTER": _alter, "GRANT": _grant, "REVOKE": _grant, "OPEN": _open,
     "CLOSE": _close, "COMMIT": _transaction, "ROLLBACK": _transaction, "COMMENT": _comment,
-    "EXPORT": _file_transfer, "IMPORT": _file_transfer, "FLUSH": _flush,
+    "EXPORT": _file_transfer, "IMPORT": _file_transfer, "FLUSH": _flush, "KILL": _kill,
 }
 
 __all__ = ["recognise", "Statement", "QualifiedName", "QUOTED", "WORD"]

@@ -15,7 +15,9 @@ from sqlglot import exp
 from exasol_emulator.catalog.system_tables import is_system_table
 from exasol_emulator.catalog.types import ExaType, parse_exa_type
 from exasol_emulator.sql.column_lineage import EXA_TYPE_META
-from exasol_emulator.sql.errors import SYNTAX_OR_UNKNOWN_OBJECT, SqlError, unsupported_construct, unsupported_statement
+from exasol_emulator.sql.errors import (
+    SYNTAX_OR_UNKNOWN_OBJECT, SqlError, statistics_table_unsupported, unsupported_construct, unsupported_statement,
+)
 
 ADMIN_USER = "SYS"
 SYSTEM_TABLE_PREFIX = "__SYS_"
@@ -137,6 +139,21 @@ def cte_names(tree: exp.Expression) -> set[str]:
     return {cte.alias for cte in tree.find_all(exp.CTE)}
 
 
+STATISTICS_SCHEMA = "EXA_STATISTICS"
+# How Exasol names its statistical system tables (docs.exasol.com sql_references/system_tables/statistical):
+# EXA_DB_SIZE_LAST_DAY, EXA_MONITOR_HOURLY, EXA_SQL_DAILY, EXA_USAGE_MONTHLY, EXA_DBA_AUDIT_SQL, and the internal
+# "$EXA_…" tables behind them ($EXA_STATS_DB_SIZE, $EXA_PROFILE_LAST_DAY) that pyexasol's helpers read.
+_STATISTICS_SUFFIXES = ("_LAST_DAY", "_HOURLY", "_DAILY", "_MONTHLY")
+_STATISTICS_PREFIXES = ("$EXA_", "EXA_DBA_AUDIT_", "EXA_DB_SIZE_")
+
+
+def is_statistics_table(schema: str, name: str) -> bool:
+    if schema == STATISTICS_SCHEMA:
+        return True
+    return schema in ("", "SYS") and (name.startswith(_STATISTICS_PREFIXES) or (
+        name.startswith("EXA_") and name.endswith(_STATISTICS_SUFFIXES)))
+
+
 def resolve_special_tables(tree: exp.Expression) -> set[str]:
     """Point SYS tables at per-session temp tables (returns the names to build) and give DUAL one row."""
     needed: set[str] = set()
@@ -152,6 +169,8 @@ def resolve_special_tables(tree: exp.Expression) -> set[str]:
             table.set("db", exp.to_identifier(TEMP_SCHEMA))
             table.set("catalog", exp.to_identifier(TEMP_CATALOG))
             table.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+        elif is_statistics_table(schema, name) and name not in local_names:
+            raise statistics_table_unsupported(f"{schema}.{name}" if schema else name)
         elif schema == "SYS":
             raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"object SYS.{name} not found")
         elif not schema and name == "DUAL" and name not in local_names:

@@ -12,7 +12,7 @@ import contextlib
 import datetime
 import logging
 import threading
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import duckdb
 import pandas
@@ -22,16 +22,21 @@ from sqlglot.errors import ErrorLevel, ParseError, UnsupportedError
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
 from exasol_emulator.catalog.relations import relations, schema_exists
-from exasol_emulator.catalog.system_tables import SystemContext, build_system_table
+from exasol_emulator.catalog.system_context import LoginInfo, SessionSnapshot, SystemContext
+from exasol_emulator.catalog.system_tables import build_system_table
 from exasol_emulator.catalog.types import VARCHAR_MAX, ExaType, exa_type_of_duckdb
 from exasol_emulator.sql import rewrite, sleep
 from exasol_emulator.sql.bulk_insert import inserts_one_parameter_row, insert_columns
 from exasol_emulator.sql.column_lineage import result_column_types
 from exasol_emulator.sql.duck_errors import translate_duckdb_error
+from exasol_emulator.sql.empty_string import (
+    nullify_inserted, nullify_updated, parameters_without_empty, replace_empty_strings, result_projection,
+)
 from exasol_emulator.sql.errors import (
     SqlError, query_stopped, syntax_error, unsupported_construct, unsupported_statement,
 )
 from exasol_emulator.sql.lexer import WORD, quote_identifier, tokenize
+from exasol_emulator.sql.numeric_literals import type_decimal_literals
 from exasol_emulator.sql.preprocess import preprocess
 from exasol_emulator.sql.recogniser import recognise
 from exasol_emulator.sql.results import QueryResult, Result, RowCountResult
@@ -45,9 +50,10 @@ if TYPE_CHECKING:
 QUERY_TYPES = (exp.Select, exp.SetOperation, exp.Subquery, exp.Values)
 SUPPORTED_STATEMENTS = QUERY_TYPES + (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop,
                                       exp.Alter, exp.TruncateTable)
-UNSUPPORTED_EXASOL_STATEMENTS = ("KILL", "RENAME", "RECOMPRESS", "REORGANIZE", "PRELOAD", "FLUSH", "DESCRIBE",
+UNSUPPORTED_EXASOL_STATEMENTS = ("RENAME", "RECOMPRESS", "REORGANIZE", "PRELOAD", "FLUSH", "DESCRIBE",
                                   "ANALYZE", "IMPERSONATE", "EXPLAIN", "DESC")
 MAX_BIGINT_PRECISION = 18
+STRING_TYPES = ("VARCHAR", "CHAR")
 
 
 class Session:
@@ -66,6 +72,9 @@ class Session:
         self.parameters: dict[str, str] = database.store.parameters()
         self.statement_id = 0
         self.statement_kind = "SQL"  # first keyword of the running statement, named in E-EMU-20
+        self.sql_text: str | None = None  # the latest statement, as EXA_DBA_SESSIONS.SQL_TEXT shows it
+        self.login = LoginInfo()  # replaced by the server with what the client sent at login
+        self.on_kill: Callable[[], None] = lambda: None  # set by the server: closes the client's connection
         self._in_transaction = False
         self._transaction: Transaction | None = None  # footprint of the open transaction (transactions.py)
         self._timed_out = False
@@ -91,6 +100,7 @@ class Session:
         self.statement_id += 1
         self.statement_kind = _statement_kind(sql)
         if self._depth == 1:
+            self.sql_text = sql
             self.stop_requested.clear()
         statement = recognise(sql)
         if statement is not None and self.statements.is_transaction_control(statement):
@@ -108,6 +118,14 @@ class Session:
         finally:
             if timer is not None:
                 timer.cancel()
+
+    def snapshot(self) -> SessionSnapshot:
+        """This session as EXA_DBA_SESSIONS shows it; a session inside a statement is executing SQL."""
+        busy = self._depth > 0
+        return SessionSnapshot(
+            self.id, "EXECUTE SQL" if busy else "IDLE", self.statement_kind if self.sql_text else None,
+            self.statement_id, self.query_timeout, self.current_schema, self.sql_text, self.login,
+        )
 
     def interrupt(self) -> None:
         """abortQuery: stop the statement running in this session (it fails with R0003)."""
@@ -193,6 +211,7 @@ class Session:
             self.statement_kind = _statement_kind(sql)
             self._begin_if_needed()
             tree, declared, system_tables = self._parse(sql)
+            columns = [parameters_without_empty(column) for column in columns]
             rows = [list(row) for row in zip(*columns)] if columns else [[] for _ in range(row_count)]
             with self._statement_transaction(tree):
                 tree = self._bind(tree, system_tables)
@@ -241,6 +260,18 @@ class Session:
             return None
         return [(name, types[name]) for name in names]
 
+    def _store_empty_strings_as_null(self, tree: exp.Expression) -> None:
+        """INSERT … SELECT/VALUES and UPDATE store a computed ``''`` in a string column as NULL (``empty_string``)."""
+        if isinstance(tree, exp.Insert) and isinstance(tree.expression, QUERY_TYPES):
+            targets = self._insert_target_columns(tree)
+            if targets is not None:
+                nullify_inserted(tree, [exa_type.name in STRING_TYPES for _, exa_type in targets])
+        elif isinstance(tree, exp.Update):
+            target = rewrite.qualified_target(tree)
+            found = relations(self.cursor, self.database.store, *target) if target is not None else []
+            if found:
+                nullify_updated(tree, {c.name for c in found[0].columns if c.exa_type.name in STRING_TYPES})
+
     def parameter_types(self, sql: str, count: int) -> list[ExaType]:
         """Types of the ``?`` parameters: the target columns of an INSERT, else VARCHAR(2000000)."""
         tree, _ = self._translate(sql)
@@ -254,6 +285,7 @@ class Session:
         tree, declared, system_tables = self._parse(sql)
         with self._statement_transaction(tree):
             tree = self._bind(tree, system_tables)
+            self._store_empty_strings_as_null(tree)
             duck_sql = self._generate(tree)
             if isinstance(tree, QUERY_TYPES):
                 return self._fetch(self.cursor.sql(duck_sql), tree)
@@ -325,6 +357,8 @@ class Session:
             raise unsupported_statement(f"{tree.key.upper()} {str(tree.args.get('kind') or '').upper()}".strip())
         tree = normalize_identifiers(tree, dialect="exasol")
         rewrite.name_result_columns(tree)
+        tree = replace_empty_strings(tree)
+        type_decimal_literals(tree)
         tree = rewrite.replace_pseudo_columns(tree, self.session_values())
         tree = sleep.bind_calls(tree, self.id)
         system_tables = rewrite.resolve_special_tables(tree)
@@ -369,7 +403,7 @@ class Session:
                 target = "BIGINT" if exa_type.precision <= MAX_BIGINT_PRECISION else "HUGEINT"
                 projections.append(f"CAST(#{index} AS {target})")
             else:
-                projections.append(f"#{index}")
+                projections.append(result_projection(f"#{index}", exa_type.name in STRING_TYPES))
         rows = relation.query("q", f"SELECT {', '.join(projections)} FROM q").fetchall()
         return QueryResult(columns, rows)
 
@@ -446,8 +480,13 @@ class Session:
         return dict(self._result_columns(created, query))
 
     def _materialise_system_table(self, name: str) -> None:
-        table = build_system_table(name, SystemContext(self.cursor, self.database.store, dict(self.parameters)))
+        table = build_system_table(name, self.system_context())
         self.load_temp_table(rewrite.SYSTEM_TABLE_PREFIX + name, table.columns, table.rows)
+
+    def system_context(self) -> SystemContext:
+        """What this session's SYS tables (and metadata commands) are built from, as of now."""
+        return SystemContext(self.cursor, self.database.store, dict(self.parameters), self.database.release,
+                             self.database.session_snapshots(), self.id)
 
     def load_temp_table(self, name: str, columns: list[tuple[str, ExaType]], rows: list[tuple]) -> None:
         """(Re)create a session-local temp table and fill it; used for SYS tables and UDF output."""

@@ -230,6 +230,14 @@ class ExasolStatements:
         """Nothing to flush: the emulator keeps no EXA_STATISTICS tables (see README, Deviations)."""
         return RowCountResult(0)
 
+    def _Kill(self, statement: r.Kill) -> Result:
+        """KILL SESSION ends the session (its client's connection closes, an open transaction is rolled back);
+        KILL STATEMENT … IN SESSION stops only the statement running there (it fails with R0003)."""
+        session_id = self.session.id if statement.session_id is None else statement.session_id
+        if not self.session.database.kill_session(session_id, statement.statement_only):
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"session {session_id} not found")
+        return RowCountResult(0)
+
     # -- helpers -------------------------------------------------------------------------------------------
     def _schema_of(self, name: r.QualifiedName) -> str:
         schema = name.schema or self.session.current_schema

@@ -12,6 +12,9 @@ SOURCE_COLUMNS = [
     ("P", "VARCHAR(8) UTF8"), ("C", "CHAR(3) UTF8"), ("N", "DECIMAL(9,2)"), ("I", "DECIMAL(18,0)"),
     ("B", "BOOLEAN"), ("D", "DATE"), ("T", "TIMESTAMP(3)"), ("F", "DOUBLE"),
 ]
+# The default release (7.1.0) reports timestamps without their precision, as Exasol 7 does
+REPORTED_COLUMNS = [(name, "TIMESTAMP" if sql_type.startswith("TIMESTAMP") else sql_type)
+                    for name, sql_type in SOURCE_COLUMNS]
 
 
 def _column_types(db, table: str) -> list[tuple[str, str]]:
@@ -31,7 +34,7 @@ def source(db):
 
 def test_create_table_as_select_star_keeps_every_type(source):
     source.execute("CREATE TABLE b AS SELECT * FROM a")
-    assert _column_types(source, "B") == SOURCE_COLUMNS
+    assert _column_types(source, "B") == REPORTED_COLUMNS
     assert source.execute("SELECT p, n FROM b").fetchall() == [("k1", "1.5")]
 
 
@@ -39,7 +42,7 @@ def test_create_table_as_select_star_keeps_every_type(source):
     ("SELECT p AS key, n FROM a WHERE i > 0", [("KEY", "VARCHAR(8) UTF8"), ("N", "DECIMAL(9,2)")]),
     ("SELECT x.p, x.c FROM (SELECT * FROM a) x", [("P", "VARCHAR(8) UTF8"), ("C", "CHAR(3) UTF8")]),
     ("WITH w(k, d) AS (SELECT p, d FROM a) SELECT * FROM w", [("K", "VARCHAR(8) UTF8"), ("D", "DATE")]),
-    ("SELECT l.p, r.t FROM a l JOIN a r ON l.p = r.p", [("P", "VARCHAR(8) UTF8"), ("T", "TIMESTAMP(3)")]),
+    ("SELECT l.p, r.t FROM a l JOIN a r ON l.p = r.p", [("P", "VARCHAR(8) UTF8"), ("T", "TIMESTAMP")]),
     ("SELECT p FROM a UNION ALL SELECT p FROM a", [("P", "VARCHAR(8) UTF8")]),
     ("SELECT CAST(n AS VARCHAR(10)) AS s, (p) AS q FROM a", [("S", "VARCHAR(10) UTF8"), ("Q", "VARCHAR(8) UTF8")]),
 ])
@@ -62,7 +65,7 @@ def test_views_report_and_pass_on_the_source_types(source):
 
 def test_replacing_a_table_by_a_select_from_itself_keeps_the_types(source):
     source.execute("CREATE OR REPLACE TABLE a AS SELECT p, c FROM a")
-    assert _column_types(source, "A") == SOURCE_COLUMNS[:2]
+    assert _column_types(source, "A") == REPORTED_COLUMNS[:2]
     source.execute("CREATE OR REPLACE TABLE a AS SELECT p || '!' AS p, c FROM a")
     assert _column_types(source, "A") == [("P", "VARCHAR(2000000) UTF8"), ("C", "CHAR(3) UTF8")]
 
@@ -72,6 +75,6 @@ def test_result_data_types_follow_the_source_column(source):
     assert statement.columns() == {
         "P": {"type": "VARCHAR", "size": 8, "characterSet": "UTF8"},
         "C": {"type": "CHAR", "size": 3, "characterSet": "UTF8"},
-        "T": {"type": "TIMESTAMP", "withLocalTimeZone": False, "size": 16},
+        "T": {"type": "TIMESTAMP", "withLocalTimeZone": False, "size": 8},  # Exasol 7's size
     }
     assert source.meta.sql_columns("SELECT a.*, UPPER(p) AS u FROM a")["U"]["size"] == 2000000

@@ -39,3 +39,19 @@ def test_exasol_8_34_has_lua_cjson_2_1_0_10(tmp_path):
 def test_an_unknown_version_is_refused():
     with pytest.raises(ValueError, match="unknown Exasol version '8.0'"):
         Emulator("/nonexistent", exasol_version="8.0")
+
+
+@pytest.mark.parametrize("version,column_type,size,precision", [
+    ("7.1.0", "TIMESTAMP", 8, None), ("8.34.0", "TIMESTAMP(3)", 16, 3)])
+def test_timestamps_are_reported_as_the_release_does(tmp_path, version, column_type, size, precision):
+    """Exasol 7 shows TIMESTAMP, 8 bytes, no precision; Exasol 8 TIMESTAMP(3), 16 bytes, COLUMN_NUM_PREC 3."""
+    with Emulator(tmp_path, port=0, bucketfs_port=None, exasol_version=version) as emulator:
+        connection = pyexasol.connect(dsn=emulator.dsn, user="sys", password="exasol")
+        connection.execute("CREATE SCHEMA TS_PROBE")
+        connection.execute("CREATE TABLE t (ts TIMESTAMP)")
+        assert connection.execute("SELECT column_type, column_num_prec FROM EXA_ALL_COLUMNS "
+                                  "WHERE column_table = 'T'").fetchone() == (column_type, precision)
+        assert connection.meta.sql_columns("SELECT ts FROM t")["TS"]["size"] == size
+        described = connection.meta.execute_meta_nosql("getColumns", {"schema": "TS_PROBE", "table": "T"})
+        assert described.fetchone()["TYPE"] == column_type
+        connection.close()

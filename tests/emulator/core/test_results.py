@@ -17,7 +17,7 @@ TYPES = [
     ("C_VC", "VARCHAR(20) UTF8", "VARCHAR(20) UTF8", {"type": "VARCHAR", "size": 20, "characterSet": "UTF8"}),
     ("C_CH", "CHAR(3)", "CHAR(3) UTF8", {"type": "CHAR", "size": 3, "characterSet": "UTF8"}),
     ("C_DATE", "DATE", "DATE", {"type": "DATE", "size": 4}),
-    ("C_TS", "TIMESTAMP", "TIMESTAMP(3)", {"type": "TIMESTAMP", "withLocalTimeZone": False, "size": 16}),
+    ("C_TS", "TIMESTAMP", "TIMESTAMP", {"type": "TIMESTAMP", "withLocalTimeZone": False, "size": 8}),  # 7.1.0
 ]
 
 

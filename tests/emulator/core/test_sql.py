@@ -105,7 +105,7 @@ def test_constraint_violation(db):
         ("CREATE USER bob IDENTIFIED BY 'x'", "CREATE USER"),
         ("CREATE FUNCTION f(a INT) RETURN INT IS BEGIN RETURN a; END", "CREATE FUNCTION"),
         ("RENAME TABLE a TO b", "RENAME"),
-        ("KILL SESSION 1", "KILL"),
+        ("PRELOAD TABLE a", "PRELOAD"),
         ("CREATE LUA SCALAR SCRIPT s() RETURNS INT AS function run(ctx) return 1 end", "Lua UDFs"),
         ("CREATE ADAPTER SCRIPT s AS x", "ADAPTER"),
         ("ALTER SESSION SET NLS_DATE_LANGUAGE = 'DEU'", "NLS_DATE_LANGUAGE"),
