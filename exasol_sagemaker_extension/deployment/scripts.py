@@ -46,4 +46,6 @@ ENTRY_SCRIPTS: tuple[EntryScript, ...] = (
     _entry("SME_RECONCILE_SAGEMAKER_RESOURCES", "connection_name", "aws_region", "action"),
     _entry("SME_CREATE_ENDPOINT_UDF", "json_str"),
     _entry("SME_EVALUATE_PREDICTIONS", "json_str"),
+    _entry("SME_BATCH_SCORE_WITH_SAGEMAKER_AUTOPILOT", "json_str"),
+    _entry("SME_POLL_BATCH_SCORE_WITH_SAGEMAKER_AUTOPILOT", "json_str"),
 )
