@@ -369,8 +369,11 @@ function M.score(json_str)
         max_payload_in_mb = options.max_payload_in_mb, max_concurrent_transforms = options.max_concurrent_transforms,
     }, "Starting the transform job " .. run.name .. " failed (the rows were exported to s3://" .. run.bucket .. "/"
         .. run.prefix .. "/)")
-    local timeout = options.wait and options.timeout_seconds or 0
-    return { finish(run, options, plan_, timeout, exported) }, M.RESULT_COLUMNS
+    if not options.wait then  -- a new transform job is InProgress; the poll script waits and imports
+        return { { run.name, "InProgress", exported, null, identifiers.qualified(options.target_schema,
+            options.target_table), "kept until the poll script finishes" } }, M.RESULT_COLUMNS
+    end
+    return { finish(run, options, plan_, options.timeout_seconds, exported) }, M.RESULT_COLUMNS
 end
 
 -- The companion of a call with "wait": false: the same JSON plus transform_job_name; finishes once Completed.
