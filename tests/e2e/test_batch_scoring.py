@@ -59,6 +59,8 @@ def test_without_waiting_the_poll_script_finishes_and_keeps_artifacts_when_asked
     started = calls.batch_score(request(tutorial_result.job_name, output_table_name="LATER", wait=False,
                                         keep_artifacts=True))
     assert started["STATUS"] == "InProgress" and started["ROWS_OUT"] is None
+    listed = {(r["RESOURCE_TYPE"], r["RESOURCE_NAME"]): r["VERDICT"] for r in calls.reconcile()}
+    assert listed[("TRANSFORM_JOB", started["TRANSFORM_JOB_NAME"])] == "TRACKED"
     assert console.rows(f"SELECT COUNT(*) FROM SYS.EXA_ALL_TABLES WHERE TABLE_SCHEMA = '{SCHEMA}' "
                         "AND TABLE_NAME = 'LATER'")[0][0] == 0
     done = calls.batch_score(request(tutorial_result.job_name, output_table_name="LATER", keep_artifacts=True,
