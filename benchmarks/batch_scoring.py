@@ -57,6 +57,9 @@ def main() -> None:
                 "job_name": job, "input_schema_name": SCHEMA, "input_table_or_view_name": "BIG",
                 "key_columns": [KEY], "output_schema_name": SCHEMA, "output_table_name": "BATCH_OUT"})
             batch_seconds = time.monotonic() - started
+            transform = stack.aws.client("sagemaker").describe_transform_job(
+                TransformJobName=result["TRANSFORM_JOB_NAME"])
+            transform_seconds = (transform["TransformEndTime"] - transform["CreationTime"]).total_seconds()
             assert int(result["ROWS_OUT"]) == rows, result
             calls.deploy(job, "bench-ep", SCHEMA)
             features = [c.name for c in CHURN.columns if c.name not in (KEY, TARGET)]
@@ -69,7 +72,8 @@ def main() -> None:
             same = console.rows(f'''SELECT COUNT(*) FROM (SELECT "PREDICTIONS", COUNT(*) C FROM "{SCHEMA}"."BATCH_OUT"
                 GROUP BY 1) B JOIN (SELECT "PREDICTIONS", COUNT(*) C FROM "{SCHEMA}"."UDF_OUT" GROUP BY 1) U
                 ON B."PREDICTIONS" = U."PREDICTIONS" AND B.C = U.C''', show=False)[0][0]
-    print(f"batch scoring {rows:,} rows: {rows / batch_seconds:,.0f} rows/s ({batch_seconds:.1f} s end to end); "
+    print(f"batch scoring {rows:,} rows: {rows / batch_seconds:,.0f} rows/s ({batch_seconds:.1f} s end to end, "
+          f"{transform_seconds:.1f} s of it in the transform job); "
           f"prediction UDF on an endpoint: {rows / udf_seconds:,.0f} rows/s ({udf_seconds:.1f} s); "
           f"ratio batch/UDF {udf_seconds / batch_seconds:.2f}x; prediction counts per label agree: "
           f"{int(same) >= 1}")
