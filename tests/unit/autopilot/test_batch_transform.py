@@ -111,3 +111,21 @@ def test_cleanup_removes_the_model_and_every_file_of_the_run_only(session):
     keys = [o["Key"] for o in session.client("s3").list_objects_v2(Bucket="my-bucket")["Contents"]]
     assert keys == ["sme/churn-job/other/file"]
     assert session.client("sagemaker").list_models()["Models"] == []
+
+
+@pytest.mark.parametrize(("problem_type", "target_type", "answer", "expected"), [
+    ("Regression", "DECIMAL(9,2)", "12.345", "k1,3,a,12.35"),
+    ("MulticlassClassification", "VARCHAR(5) UTF8", "b,0.7,\"[0.3, 0.7]\",\"['a', 'b']\"",
+     'k1,3,a,0.7,"{""a"": 0.3, ""b"": 0.7}",b'),
+])
+def test_regression_and_multiclass_answers_get_the_udfs_columns_and_casts(session, problem_type, target_type, answer,
+                                                                         expected):
+    create_job(session, "other-job", problem_type)
+    complete_job("other-job", candidate("other-best"))
+    started(session)
+    put(session, "batch-input/part-1.csv.gz", "k1,3,a\n", gzipped=True)
+    put(session, "batch-output/part-1.csv.gz.out", f"k1,3,a,{answer}\n")
+    converted = convert_output(session, wait_for_transform(session, "churn-job-bt-1", 0), "other-job", target_type,
+                               1, 2)
+    body = session.client("s3").get_object(Bucket="my-bucket", Key=converted.files[0])["Body"].read().decode()
+    assert body == expected + "\n" and converted.problem_type == problem_type
