@@ -42,6 +42,8 @@ def test_batch_scores_equal_the_endpoint_udfs_scores_and_nothing_is_left_behind(
             SUM(CASE WHEN B."{features[0]}" = S."{features[0]}" THEN 1 ELSE 0 END)
         FROM "{SCHEMA}"."BATCH_SCORES" B JOIN "{SCHEMA}"."CHURN_SCORES" S ON B."{KEY}" = S."ROW_KEY"''')[0]
     assert [int(v) for v in same] == [tutorial_result.test_rows] * 3
+    assert console.rows(f"SELECT COUNT(*) FROM SYS.EXA_ALL_TABLES WHERE TABLE_SCHEMA = '{SCHEMA}' "
+                        "AND TABLE_NAME LIKE 'SME_BATCH_STAGING%'")[0][0] == 0
     name = result["TRANSFORM_JOB_NAME"]
     sagemaker = e2e_stack.aws_client("sagemaker")
     job = sagemaker.describe_transform_job(TransformJobName=name)

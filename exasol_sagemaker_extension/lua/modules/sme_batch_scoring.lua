@@ -277,6 +277,21 @@ local function cleanup(run, options)
     return "removed"
 end
 
+-- IMPORT of the predictions files into the staging table, then the one INSERT that fills the target.
+local function fill_target(staging, target_name, run, files, failure)
+    local file_clauses, params = {}, {}
+    for i, file in ipairs(files) do
+        file_clauses[i] = "FILE :file_" .. i
+        params["file_" .. i] = file
+    end
+    if #file_clauses > 0 then
+        database.run("IMPORT INTO " .. staging .. " FROM CSV AT " .. identifiers.quote(run.aws.connection) .. " "
+            .. table.concat(file_clauses, " "), params, failure)
+    end
+    local inserted = database.run("INSERT INTO " .. target_name .. " SELECT * FROM " .. staging, nil, failure)
+    return values.to_integer(inserted.rows_affected)
+end
+
 -- Waits (up to timeout seconds), then imports through a staging table; returns the result row.
 local function finish(run, options, plan_, timeout, rows_exported)
     local ok, answer = pcall(udf_call, run.aws, {
@@ -311,18 +326,12 @@ local function finish(run, options, plan_, timeout, rows_exported)
     }
     local imported = session_formats.with_fixed_formats(function()
         database.run("CREATE OR REPLACE TABLE " .. staging .. " (" .. column_definitions(columns) .. ")", nil, failure)
-        local file_clauses, params = {}, {}
-        for i, file in ipairs(answer.files) do
-            file_clauses[i] = "FILE :file_" .. i
-            params["file_" .. i] = file
+        local ok, result = pcall(fill_target, staging, target_name, run, answer.files, failure)
+        pquery("DROP TABLE IF EXISTS " .. staging)  -- also after a failure; the error that matters is the first
+        if not ok then
+            error(result, 0)
         end
-        if #file_clauses > 0 then
-            database.run("IMPORT INTO " .. staging .. " FROM CSV AT " .. identifiers.quote(run.aws.connection) .. " "
-                .. table.concat(file_clauses, " "), params, failure)
-        end
-        local inserted = database.run("INSERT INTO " .. target_name .. " SELECT * FROM " .. staging, nil, failure)
-        database.run("DROP TABLE " .. staging, nil, failure)
-        return values.to_integer(inserted.rows_affected)
+        return result
     end)
     return { run.name, "Completed", rows_in, imported, target_name, cleanup(run, options) }
 end
