@@ -70,5 +70,5 @@ class BatchTransformUdf:
                                "files": list(converted.files), "problem_type": converted.problem_type})
         if action == "cleanup":
             return json.dumps({"deleted_objects": remove_artifacts(session, name)})
-        raise SmeError("E-SME-204", f"action must be start, wait or cleanup, got {action!r}.",
+        raise SmeError("E-SME-235", f"action must be start, wait or cleanup, got {action!r}.",
                        ["Call the UDF through SME_BATCH_SCORE_WITH_SAGEMAKER_AUTOPILOT."])
