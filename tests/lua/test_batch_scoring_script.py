@@ -42,9 +42,10 @@ NO_TARGET = (containing("EXA_ALL_COLUMNS", "'SCORES'"), empty())
 
 
 @pytest.mark.parametrize(("changes", "expected"), [
-    ({"wait": "yes"}, 'E-SME-95: The key "wait" must be a JSON boolean, not string.'),
-    ({"colour": 1}, 'E-SME-95: Unknown key "colour"'),
-    ({"output_table_name": None}, 'E-SME-95: The key "output_table_name" is missing.'),
+    ({"wait": "yes"}, 'E-SME-4: The key "wait" must be a JSON boolean, not string.'),
+    ({"colour": 1}, "E-SME-3: Unknown keys in the batch scoring parameters: colour."),
+    ({"output_table_name": None}, "E-SME-2: Missing required keys in the batch scoring parameters: output_table_name."),
+    ({"max_payload_in_mb": 101}, 'E-SME-5: The value of "max_payload_in_mb" must be between 1 and 100.'),
     ({"max_payload_in_mb": 50, "max_concurrent_transforms": 3}, "E-SME-95: max_payload_in_mb x max_concurrent"),
     ({"instance_type": "m5.large"}, "E-SME-95: instance_type"),
 ])
@@ -105,3 +106,5 @@ def test_rows_go_out_keys_first_without_header_and_the_udf_hides_the_keys_from_t
 def test_polling_needs_the_transform_job_name():
     message, _ = failing_entry(POLL, arguments(), [])
     assert message.startswith('E-SME-95: The key "transform_job_name" is missing')
+    message, _ = failing_entry(POLL, arguments(transform_job_name="bad_name"), [])
+    assert message.startswith('E-SME-95: Invalid transform job name "bad_name"')

@@ -7,6 +7,7 @@
 -- staging table and moved into the target with one INSERT ... SELECT, so the target is never half filled.
 
 local cjson = require("cjson")
+local json_options = require("sme_json_options")
 local errors = require("sme_errors")
 local database = require("sme_database")
 local identifiers = require("sme_identifiers")
@@ -27,71 +28,35 @@ M.RESULT_COLUMNS = "TRANSFORM_JOB_NAME VARCHAR(63) UTF8, STATUS VARCHAR(32) UTF8
 
 local UDF = "SME_AUTOPILOT_BATCH_TRANSFORM_UDF"
 local MAX_TOTAL_PAYLOAD_IN_MB = 100
--- key = { kind, default }; kinds: string, integer, boolean, array
+local SUBJECT = "batch scoring parameters"
 local KEYS = {
-    job_name = { "string" }, candidate_name = { "string" },
-    input_schema_name = { "string" }, input_table_or_view_name = { "string" }, key_columns = { "array" },
-    output_schema_name = { "string" }, output_table_name = { "string" },
-    instance_type = { "string", "ml.m5.large" }, instance_count = { "integer", 1 },
-    max_payload_in_mb = { "integer", 6 }, max_concurrent_transforms = { "integer", 1 },
-    keep_artifacts = { "boolean", false }, wait = { "boolean", true }, timeout_seconds = { "integer", 3600 },
-    connection_name = { "string" }, aws_region = { "string" }, transform_job_name = { "string" },
+    job_name = { kind = "string", required = true }, candidate_name = { kind = "string" },
+    input_schema_name = { kind = "string", required = true },
+    input_table_or_view_name = { kind = "string", required = true }, key_columns = { kind = "array" },
+    output_schema_name = { kind = "string", required = true }, output_table_name = { kind = "string", required = true },
+    instance_type = { kind = "string" }, instance_count = { kind = "integer", min = 1, max = 100 },
+    max_payload_in_mb = { kind = "integer", min = 1, max = 100 },
+    max_concurrent_transforms = { kind = "integer", min = 1, max = 100 },
+    keep_artifacts = { kind = "boolean" }, wait = { kind = "boolean" },
+    timeout_seconds = { kind = "integer", min = 0, max = 2592000 },
+    connection_name = { kind = "string" }, aws_region = { kind = "string" }, transform_job_name = { kind = "string" },
 }
-local REQUIRED = { "job_name", "input_schema_name", "input_table_or_view_name", "output_schema_name",
-    "output_table_name" }
-local RANGES = { instance_count = { 1, 100 }, max_payload_in_mb = { 1, 100 }, max_concurrent_transforms = { 1, 100 },
-    timeout_seconds = { 0, 2592000 } }
+local DEFAULTS = { instance_type = "ml.m5.large", instance_count = 1, max_payload_in_mb = 6,
+    max_concurrent_transforms = 1, keep_artifacts = false, wait = true, timeout_seconds = 3600 }
 
 local function bad_argument(message)
     errors.raise_error("E-SME-95", message, {
-        "Pass one JSON object with the keys job_name, input_schema_name, input_table_or_view_name,"
-            .. " output_schema_name, output_table_name and optionally key_columns, candidate_name, instance_type,"
-            .. " instance_count, max_payload_in_mb, max_concurrent_transforms, keep_artifacts, wait,"
-            .. " timeout_seconds, connection_name, aws_region (see the user guide, \"Batch scoring\").",
+        "Correct the batch scoring parameters; the user guide's \"Batch scoring\" lists the keys and their limits.",
     })
 end
 
-local function kind_of(value)
-    if type(value) == "table" then
-        return "array"
-    elseif type(value) == "number" then
-        return math.tointeger(value) and "integer" or "number"
-    end
-    return type(value)
-end
-
--- The JSON argument with defaults filled in; every key is checked by name, kind and range.
+-- The JSON argument with defaults filled in; keys are checked by sme_json_options (E-SME-1..5), the batch
+-- limits here (E-SME-95).
 local function parse(json_str)
-    local ok, given = pcall(cjson.decode, type(json_str) == "string" and json_str or "")
-    if not ok or type(given) ~= "table" or not json_str:match("^%s*{") then
-        bad_argument("The batch scoring parameters are not a JSON object.")
-    end
-    local options = {}
-    for key, value in pairs(given) do
-        local spec = KEYS[key]
-        if spec == nil then
-            bad_argument(string.format("Unknown key %q in the batch scoring parameters.", tostring(key)))
-        end
-        if not values.is_absent(value) then
-            if kind_of(value) ~= spec[1] and not (spec[1] == "array" and type(value) == "table") then
-                bad_argument(string.format("The key %q must be a JSON %s, not %s.", key, spec[1], kind_of(value)))
-            end
-            options[key] = value
-        end
-    end
-    for key, spec in pairs(KEYS) do
+    local options = json_options.check_keys(json_options.decode(json_str, SUBJECT), KEYS, SUBJECT)
+    for key, default in pairs(DEFAULTS) do
         if options[key] == nil then
-            options[key] = spec[2]
-        end
-    end
-    for _, key in ipairs(REQUIRED) do
-        if options[key] == nil or options[key] == "" then
-            bad_argument(string.format("The key %q is missing.", key))
-        end
-    end
-    for key, range in pairs(RANGES) do
-        if options[key] < range[1] or options[key] > range[2] then
-            bad_argument(string.format("The key %q must be between %d and %d.", key, range[1], range[2]))
+            options[key] = default
         end
     end
     if options.max_payload_in_mb * options.max_concurrent_transforms > MAX_TOTAL_PAYLOAD_IN_MB then
@@ -391,6 +356,7 @@ function M.poll(json_str)
     if options.transform_job_name == nil then
         bad_argument("The key \"transform_job_name\" is missing (the TRANSFORM_JOB_NAME the scoring returned).")
     end
+    aws_names.check_transform_job_name(options.transform_job_name)
     local plan_ = plan(options)
     local run = run_of(options, plan_, options.transform_job_name)
     return { finish(run, options, plan_, options.wait and options.timeout_seconds or 0, nil) }, M.RESULT_COLUMNS
