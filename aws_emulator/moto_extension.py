@@ -1,7 +1,8 @@
 """Where moto 5.2.5 stops short of SageMaker, and the hooks that close the gap.
 
 moto stores CreateAutoMLJobV2 requests but its jobs never run (their "best candidate" is a constant); it has no
-ListCandidatesForAutoMLJob; its endpoints are InService at once and InvokeEndpoint answers canned text. This
+ListCandidatesForAutoMLJob; its endpoints are InService at once and InvokeEndpoint answers canned text; its
+transform jobs are Completed at once without output. This
 module adds, inside the moto server process only:
 
 * training: ``SageMakerModelBackend.create_auto_ml_job_v2`` is wrapped; after moto has validated and stored the job,
@@ -12,7 +13,10 @@ module adds, inside the moto server process only:
 * ``SageMakerResponse.list_candidates_for_auto_ml_job``: a new action (moto dispatches by method name);
 * endpoints: ``create_endpoint`` is wrapped so a new endpoint is ``Creating`` and turns ``InService`` (model files
   loaded) or ``Failed`` after ``endpoint_startup_seconds``; ``delete_endpoint`` forgets the loaded model;
-* ``SageMakerRuntimeResponse.invoke_endpoint`` is replaced by real inference with AWS's error responses.
+* ``SageMakerRuntimeResponse.invoke_endpoint`` is replaced by real inference with AWS's error responses;
+* transform jobs: ``create_transform_job`` is wrapped (moto stores them ``Completed`` at once) so a job checks
+  its model and payload limits, is ``InProgress`` while ``automl.transform`` scores the S3 input with the
+  model's containers, and ends ``Completed`` or ``Failed`` with a ``FailureReason``.
 
 Why this is stable against moto 5.2.5: the version is pinned and checked on install; the hooks touch only public
 method names of moto's backend and response classes (the same names moto's own URL dispatch uses) and plain
@@ -51,6 +55,13 @@ from aws_emulator.automl.failure import JobFailure
 from aws_emulator.automl.inference import LoadedContainer, invoke, response_type
 from aws_emulator.automl.job import DEFAULT_VALIDATION_FRACTION, AutoMLJobRunner, JobRequest, split_s3_uri
 from aws_emulator.automl.stages import InferenceError
+from aws_emulator.automl.transform import (
+    DEFAULT_MAX_PAYLOAD_IN_MB,
+    MAX_TOTAL_PAYLOAD_IN_MB,
+    MEGABYTE,
+    TransformRequest,
+    TransformRunner,
+)
 from aws_emulator.persistence import StateFile
 from aws_emulator.settings import EmulatorSettings
 from aws_emulator import validation_hook
@@ -69,6 +80,8 @@ class _State:
         self.work_dir = settings.work_dir or Path(tempfile.mkdtemp(prefix="aws-emulator-"))
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self.pool = concurrent.futures.ThreadPoolExecutor(settings.max_parallel_jobs, "automl-job")
+        # Transform jobs run beside training (on AWS they use their own instances), one at a time here.
+        self.transform_pool = concurrent.futures.ThreadPoolExecutor(1, "transform-job")
         self.lock = threading.Lock()
         self.candidates: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         self.endpoints: dict[tuple[str, str, str], list[LoadedContainer]] = {}
@@ -96,11 +109,15 @@ def install(settings: EmulatorSettings) -> None:
     SageMakerModelBackend.create_endpoint = _create_endpoint(SageMakerModelBackend.create_endpoint)
     SageMakerModelBackend.delete_endpoint = _delete_endpoint(SageMakerModelBackend.delete_endpoint)
     SageMakerRuntimeResponse.invoke_endpoint = _invoke_endpoint
+    SageMakerModelBackend.create_transform_job = _create_transform_job(SageMakerModelBackend.create_transform_job)
     _restore()
 
 
 RESTART_FAILURE_REASON = ("InternalServerError: the AWS emulator was stopped while this job trained, and a local "
                           "job does not resume. Train again under a new job name.")
+TRANSFORM_RESTART_FAILURE_REASON = ("InternalServerError: the AWS emulator was stopped while this transform job "
+                                    "ran, and a local transform job does not resume. Start it again under a new "
+                                    "name.")
 
 
 def save_state() -> None:
@@ -126,6 +143,8 @@ def _restore() -> None:
             for endpoint in backend.endpoints.values():
                 if endpoint.endpoint_status in ("Creating", "InService", "Updating"):
                     _start_bring_up(backend, endpoint)
+            for transform_job in backend.transform_jobs.values():
+                _end_transform(transform_job, "Failed", TRANSFORM_RESTART_FAILURE_REASON)
     save_state()
 
 
@@ -342,19 +361,17 @@ def _create_endpoint(original: Callable[..., Any]) -> Callable[..., Any]:
 def _start_bring_up(backend: SageMakerModelBackend, endpoint: Any) -> None:
     """The endpoint is ``Creating`` until its models are loaded (new, or restored from a snapshot)."""
     config = backend.endpoint_configs[endpoint.endpoint_config_name]
-    model = backend._models[config.production_variants[0]["ModelName"]]
-    definitions = [dict(c) for c in (model.containers or [model.primary_container])]
+    definitions = _model_definitions(backend, config.production_variants[0]["ModelName"])
     endpoint.endpoint_status = "Creating"
     timer = threading.Timer(_state.settings.endpoint_startup_seconds, _bring_up, (backend, endpoint, definitions))
     timer.daemon = True
     timer.start()
 
 
-def _bring_up(backend: SageMakerModelBackend, endpoint: Any, definitions: list[dict[str, Any]]) -> None:
-    """Load every container's model file; the endpoint is InService only if all of them load."""
+def _load_model(backend: SageMakerModelBackend, definitions: list[dict[str, Any]]) -> tuple[list[LoadedContainer], str | None]:
+    """Every container's model file, loaded; or the FailureReason AWS gives when one cannot be loaded."""
     store = s3_backends[backend.account_id][get_partition(backend.region_name)]
     loaded = []
-    failure = None
     for definition in definitions:
         url = definition.get("ModelDataUrl", "")
         try:
@@ -363,15 +380,24 @@ def _bring_up(backend: SageMakerModelBackend, endpoint: Any, definitions: list[d
         except (JobFailure, MissingBucket):
             bucket, key, stored = url, "", None
         if stored is None:
-            failure = (f"Failed to download model data(bucket: {bucket}, key: {key}). Please ensure that there is "
-                       f"an object located at the URL and that the role passed to CreateModel has permissions "
-                       f"to download the model.")
-            break
+            return loaded, (f"Failed to download model data(bucket: {bucket}, key: {key}). Please ensure that there "
+                            f"is an object located at the URL and that the role passed to CreateModel has "
+                            f"permissions to download the model.")
         try:
             loaded.append(LoadedContainer(artifacts.unpack(stored.value), definition.get("Environment") or {}))
         except artifacts.ArtifactError as error:
-            failure = f"The model data at {url} cannot be loaded: {error}."
-            break
+            return loaded, f"The model data at {url} cannot be loaded: {error}."
+    return loaded, None
+
+
+def _model_definitions(backend: SageMakerModelBackend, model_name: str) -> list[dict[str, Any]]:
+    model = backend._models[model_name]
+    return [dict(c) for c in (model.containers or [model.primary_container])]
+
+
+def _bring_up(backend: SageMakerModelBackend, endpoint: Any, definitions: list[dict[str, Any]]) -> None:
+    """Load every container's model file; the endpoint is InService only if all of them load."""
+    loaded, failure = _load_model(backend, definitions)
     if backend.endpoints.get(endpoint.endpoint_name) is not endpoint:
         return  # deleted (or replaced) while it was being created
     if failure is not None:
@@ -427,3 +453,86 @@ def _runtime_error(status: int, code: str, message: str,
     """A rest-json error as SageMaker Runtime sends it (botocore reads the code from x-amzn-ErrorType)."""
     headers = {"status": str(status), "x-amzn-ErrorType": code, "Content-Type": "application/json"}
     return status, headers, json.dumps({"Message": message, **(extra or {})})
+
+
+# ------------------------------------------------------------------------------------------------ transform jobs
+
+def _create_transform_job(original: Callable[..., Any]) -> Callable[..., Any]:
+    """moto stores the job as Completed at once; here it is InProgress until the model has scored the input."""
+
+    def create(backend: SageMakerModelBackend, **kwargs: Any) -> Any:
+        name = kwargs["transform_job_name"]
+        if name in backend.transform_jobs:
+            raise ValidationError(message=f"Job name must be unique within an AWS account and region, and a job "
+                                          f"with this name already exists ({backend.transform_jobs[name].arn})")
+        if kwargs["model_name"] not in backend._models:
+            raise ValidationError(message=f"Could not find model \"{kwargs['model_name']}\".")
+        payload = kwargs.get("max_payload_in_mb") or DEFAULT_MAX_PAYLOAD_IN_MB
+        concurrent_transforms = kwargs.get("max_concurrent_transforms") or 1
+        if payload * concurrent_transforms > MAX_TOTAL_PAYLOAD_IN_MB:
+            raise ValidationError(message=f"MaxConcurrentTransforms ({concurrent_transforms}) x MaxPayloadInMB "
+                                          f"({payload}) must not exceed {MAX_TOTAL_PAYLOAD_IN_MB} MB.")
+        job = original(backend, **kwargs)
+        job.transform_job_status = "InProgress"
+        job.failure_reason = None
+        job.transform_end_time = None
+        request = _transform_request(job, payload, concurrent_transforms)
+        definitions = _model_definitions(backend, job.model_name)
+        _state.transform_pool.submit(_transform, backend, job, request, definitions)
+        return job
+
+    return create
+
+
+def _transform_request(job: Any, payload_in_mb: int, concurrent_transforms: int) -> TransformRequest:
+    source = job.transform_input["DataSource"]["S3DataSource"]
+    if source.get("S3DataType", "S3Prefix") != "S3Prefix":
+        _end_transform(job, "Failed", "ClientError: The AWS emulator reads S3DataType S3Prefix inputs only.")
+    processing = job.data_processing or {}
+    return TransformRequest(
+        name=job.transform_job_name,
+        input_uri=source["S3Uri"],
+        content_type=job.transform_input.get("ContentType") or "text/csv",
+        compression=job.transform_input.get("CompressionType") or "None",
+        split_type=job.transform_input.get("SplitType") or "None",
+        output_path=job.transform_output["S3OutputPath"],
+        accept=job.transform_output.get("Accept"),
+        assemble_with=job.transform_output.get("AssembleWith") or "None",
+        batch_strategy=job.batch_strategy or "MultiRecord",
+        max_payload_bytes=payload_in_mb * MEGABYTE,
+        max_concurrent=concurrent_transforms,
+        input_filter=processing.get("InputFilter") or "$",
+        join_input=processing.get("JoinSource") == "Input",
+        output_filter=processing.get("OutputFilter") or "$",
+    )
+
+
+def _transform(backend: SageMakerModelBackend, job: Any, request: TransformRequest,
+               definitions: list[dict[str, Any]]) -> None:
+    """Pool worker: load the model, score every input file, record the outcome; never raises."""
+    try:
+        if job.transform_job_status != "InProgress":
+            return
+        containers, failure = _load_model(backend, definitions)
+        if failure is not None:
+            _end_transform(job, "Failed", f"ClientError: {failure}")
+            return
+        runner = TransformRunner(request, _MotoS3Store(backend.account_id, backend.region_name),
+                                 lambda body, content_type, accept: invoke(containers, body, content_type, accept))
+        runner.run()
+        _end_transform(job, "Completed", None)
+    except JobFailure as failure:
+        _end_transform(job, "Failed", failure.reason)
+    except Exception as error:  # a crash must still end the job, as on AWS
+        _log.error("Transform job %s crashed:\n%s", request.name, traceback.format_exc())
+        _end_transform(job, "Failed", f"AlgorithmError: {type(error).__name__}: {error}")
+    finally:
+        save_state()
+
+
+def _end_transform(job: Any, status: str, reason: str | None) -> None:
+    if job.transform_job_status != "InProgress":
+        return
+    job.failure_reason = reason
+    job.transform_end_time = job.last_modified_time = _now()
+    job.transform_job_status = status

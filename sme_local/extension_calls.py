@@ -101,3 +101,8 @@ class ExtensionCalls:
     def evaluate(self, request: dict[str, Any]) -> list[dict[str, Any]]:
         """SME_EVALUATE_PREDICTIONS with the evaluation JSON ``request``; returns its metric rows."""
         return self._script("SME_EVALUATE_PREDICTIONS", json.dumps(request, indent=1))
+
+    def batch_score(self, request: dict[str, Any], poll: bool = False) -> dict[str, Any]:
+        """Batch scoring (``poll``: its companion) with the request JSON; returns the result row."""
+        name = "SME_POLL_BATCH_SCORE_WITH_SAGEMAKER_AUTOPILOT" if poll else "SME_BATCH_SCORE_WITH_SAGEMAKER_AUTOPILOT"
+        return self._script(name, json.dumps(request))[0]

@@ -85,9 +85,9 @@ def deploy(
     secrets = session_secrets(session)
     client = session.client("sagemaker")
     job = describe_job_raw(session, spec.job_name)
-    _require_completed(job)
+    require_completed(job)
     problem_type = resolved_problem_type(job)
-    candidate = _choose_candidate(session, job, spec.candidate_name)
+    candidate = choose_candidate(session, job, spec.candidate_name)
     containers, inference_output = with_inference_output(candidate_containers(candidate), problem_type)
     deployment = Deployment(
         endpoint_name=spec.endpoint_name,
@@ -124,7 +124,8 @@ def candidate_containers(candidate: dict[str, Any]) -> list[dict[str, Any]]:
     return list(definitions or candidate.get("InferenceContainers") or [])
 
 
-def _require_completed(job: dict[str, Any]) -> None:
+def require_completed(job: dict[str, Any]) -> None:
+    """Only a Completed job has a final model (also what batch scoring needs)."""
     status = job["AutoMLJobStatus"]
     if status == "Completed":
         return
@@ -143,7 +144,8 @@ def _require_completed(job: dict[str, Any]) -> None:
     )
 
 
-def _choose_candidate(session: boto3.Session, job: dict[str, Any], candidate_name: str | None) -> dict[str, Any]:
+def choose_candidate(session: boto3.Session, job: dict[str, Any], candidate_name: str | None) -> dict[str, Any]:
+    """The best candidate, or the one named; it must have containers to run."""
     best = job.get("BestCandidate") or {}
     if candidate_name is None or candidate_name == best.get("CandidateName"):
         candidate = best

@@ -55,12 +55,13 @@ def normalise_problem_type(problem_type: str | None) -> str:
 class RowRange:
     """Rows of one request, numbered 1-based within the UDF group, for messages."""
 
-    endpoint_name: str
+    endpoint_name: str  # or the transform job's name, with ``sent_to`` "transform job"
     first: int
     last: int
+    sent_to: str = "endpoint"
 
     def __str__(self) -> str:
-        return f"rows {self.first}..{self.last} sent to endpoint {self.endpoint_name!r}"
+        return f"rows {self.first}..{self.last} sent to {self.sent_to} {self.endpoint_name!r}"
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,6 @@ def concat_predictions(parts: list[Predictions]) -> Predictions:
 def parse_response(body: bytes, layout: ResponseLayout, rows: RowRange) -> Predictions:
     """The predictions in ``body`` for the rows of ``rows``; the count must match exactly."""
     text = _decode(body, rows)
-    expected = rows.last - rows.first + 1
     if layout.content_type == JSON_LINES:
         records: list = [_json_record(line, rows, offset)
                          for offset, line in enumerate(line for line in text.splitlines() if line.strip())]
@@ -96,6 +96,12 @@ def parse_response(body: bytes, layout: ResponseLayout, rows: RowRange) -> Predi
         records = [[line] for line in text.splitlines()]
     else:
         records = list(csv.reader(io.StringIO(text, newline="")))
+    return parse_records(records, layout, rows)
+
+
+def parse_records(records: list, layout: ResponseLayout, rows: RowRange) -> Predictions:
+    """The predictions in answer records already split (CSV fields or JSON objects), one per row of ``rows``."""
+    expected = rows.last - rows.first + 1
     if len(records) != expected:
         raise SmeError(
             "E-SME-156",

@@ -7,6 +7,9 @@ and a model or endpoint config is left behind by a deployment that failed halfwa
   * ORPHAN: nothing in the metadata explains it; with ``delete`` it is removed (endpoints, configs, models);
   * MISSING_IN_AWS: the metadata lists an endpoint as deployed, but AWS has no such endpoint.
 AutoML jobs cannot be deleted in SageMaker, and a finished one costs nothing; an orphan job is only reported.
+Transform jobs (batch scoring) likewise: TRACKED when their job is in the metadata, else ORPHAN, never deleted.
+The model of a batch scoring run is named after its transform job; while that job runs the model is TRACKED,
+afterwards (kept with keep_artifacts, or left by an interrupted run) it is an ORPHAN like any unused model.
 Resources that predate the tagging (deployed by an older version) carry no tags and are not listed.
 """
 
@@ -39,7 +42,7 @@ class Metadata:
 
 @dataclass(frozen=True)
 class ResourceState:
-    resource_type: str  # AUTOML_JOB, ENDPOINT, ENDPOINT_CONFIG, MODEL
+    resource_type: str  # AUTOML_JOB, ENDPOINT, ENDPOINT_CONFIG, MODEL, TRANSFORM_JOB
     resource_name: str
     aws_status: str | None  # None for configs and models (AWS gives them none) and for MISSING_IN_AWS
     job_name: str | None
@@ -70,7 +73,10 @@ _KINDS = (
     _Kind("ENDPOINT_CONFIG", "list_endpoint_configs", "EndpointConfigs", "EndpointConfigName", "EndpointConfigArn",
           None, "delete_endpoint_config", "EndpointConfigName"),
     _Kind("MODEL", "list_models", "Models", "ModelName", "ModelArn", None, "delete_model", "ModelName"),
+    _Kind("TRANSFORM_JOB", "list_transform_jobs", "TransformJobSummaries", "TransformJobName", "TransformJobArn",
+          "TransformJobStatus", None, ""),
 )
+_RUNNING_TRANSFORM = ("InProgress", "Stopping")
 # Deleting in this order never removes a config or model under an endpoint that still uses it.
 _DELETION_ORDER = ("ENDPOINT", "ENDPOINT_CONFIG", "MODEL")
 
@@ -81,11 +87,12 @@ def reconcile(session: boto3.Session, schema: str, metadata: Metadata, delete: b
     client = session.client("sagemaker")
     found = {kind.resource_type: dict(_tagged(client, kind, schema, secrets)) for kind in _KINDS}
     serving = _serving_endpoints(client, found["ENDPOINT"], secrets)
+    transforming = {name for name, (status, _) in found["TRANSFORM_JOB"].items() if status in _RUNNING_TRANSFORM}
     states = []
     for kind in _KINDS:
         for name, (status, job_name) in sorted(found[kind.resource_type].items()):
             user = serving.get((kind.resource_type, name))
-            verdict = _verdict(kind.resource_type, name, user, metadata)
+            verdict = _verdict(kind.resource_type, name, job_name, user, metadata, transforming)
             states.append(ResourceState(kind.resource_type, name, status, job_name, user, verdict, NO_ACTION))
     for name in sorted(metadata.live_endpoint_names - set(found["ENDPOINT"])):
         states.append(ResourceState("ENDPOINT", name, None, None, None, MISSING_IN_AWS, NO_ACTION))
@@ -129,9 +136,14 @@ def _serving_endpoints(client: Any, endpoints: dict[str, Any], secrets: tuple[st
     return serving
 
 
-def _verdict(resource_type: str, name: str, serving_endpoint: str | None, metadata: Metadata) -> str:
+def _verdict(resource_type: str, name: str, job_name: str | None, serving_endpoint: str | None, metadata: Metadata,
+             transforming: set[str]) -> str:
     if resource_type == "AUTOML_JOB":
         return TRACKED if name in metadata.job_names else ORPHAN
+    if resource_type == "TRANSFORM_JOB":
+        return TRACKED if job_name in metadata.job_names else ORPHAN
+    if resource_type == "MODEL" and name in transforming:
+        return TRACKED
     endpoint = name if resource_type == "ENDPOINT" else serving_endpoint
     return TRACKED if endpoint is not None and endpoint in metadata.live_endpoint_names else ORPHAN
 

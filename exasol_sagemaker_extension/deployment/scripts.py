@@ -47,4 +47,6 @@ ENTRY_SCRIPTS: tuple[EntryScript, ...] = (
     _entry("SME_CREATE_ENDPOINT_UDF", "json_str"),
     _entry("SME_EVALUATE_PREDICTIONS", "json_str"),
     _entry("SME_SCORE_NEW_ROWS", "json_str"),
+    _entry("SME_BATCH_SCORE_WITH_SAGEMAKER_AUTOPILOT", "json_str"),
+    _entry("SME_POLL_BATCH_SCORE_WITH_SAGEMAKER_AUTOPILOT", "json_str"),
 )

@@ -85,6 +85,12 @@ CONTROL_PLANE_UDFS: tuple[ControlPlaneUdf, ...] = (
         ),
     ),
     ControlPlaneUdf(
+        name="SME_AUTOPILOT_BATCH_TRANSFORM_UDF",
+        module="exasol_sagemaker_extension.udfs.batch_transform",
+        class_name="BatchTransformUdf",
+        returns="VARCHAR(2000000)",
+    ),
+    ControlPlaneUdf(
         name="SME_AUTOPILOT_RECONCILIATION_UDF",
         module="exasol_sagemaker_extension.udfs.reconciliation",
         class_name="ReconciliationUdf",

@@ -103,6 +103,20 @@ def base_scoring_request(stack) -> dict[str, Any]:
             "target_table_name": "REL_SCORES"}
 
 
+def base_batch_request(stack) -> dict[str, Any]:
+    return {"job_name": "no-such-job", "input_schema_name": SCHEMA, "input_table_or_view_name": "NO_SUCH_TABLE",
+            "key_columns": ["ID"], "output_schema_name": SCHEMA, "output_table_name": "NO_SUCH_TARGET"}
+
+
+def base_batch_poll_request(stack) -> dict[str, Any]:
+    return {**base_batch_request(stack), "transform_job_name": "no-such-job-bt-1"}
+
+
+_BATCH_KEYS = ["job_name", "candidate_name", "input_schema_name", "input_table_or_view_name", "key_columns",
+               "output_schema_name", "output_table_name", "instance_type", "instance_count", "max_payload_in_mb",
+               "max_concurrent_transforms", "keep_artifacts", "wait", "timeout_seconds", "connection_name",
+               "aws_region", "no_such_key"]
+
 # The JSON-argument scripts: their valid base request (which names nothing that exists) and the keys to spoil.
 JSON_SCRIPTS = {
     "SME_TRAIN_WITH_SAGEMAKER_AUTOPILOT": (base_training_request, [
@@ -124,6 +138,8 @@ JSON_SCRIPTS = {
         "source_schema_name", "source_table_or_view_name", "key_columns", "udf_schema_name", "udf_name",
         "target_schema_name", "target_table_name", "feature_columns", "scored_at_column", "max_conflict_retries",
         "no_such_key"]),
+    "SME_BATCH_SCORE_WITH_SAGEMAKER_AUTOPILOT": (base_batch_request, _BATCH_KEYS),
+    "SME_POLL_BATCH_SCORE_WITH_SAGEMAKER_AUTOPILOT": (base_batch_poll_request, [*_BATCH_KEYS, "transform_job_name"]),
 }
 
 

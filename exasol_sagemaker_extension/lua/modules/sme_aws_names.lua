@@ -38,6 +38,16 @@ function M.check_endpoint_name(name)
     return name
 end
 
+-- Transform jobs (batch scoring) follow the endpoint pattern: at most 63 characters.
+function M.check_transform_job_name(name)
+    if not is_sagemaker_name(name, 63) then
+        errors.raise_error("E-SME-95", "Invalid transform job name " .. shown(name) .. ".", {
+            "Give the TRANSFORM_JOB_NAME that SME_BATCH_SCORE_WITH_SAGEMAKER_AUTOPILOT returned.",
+        })
+    end
+    return name
+end
+
 -- Returns the region or nil when none was given (the UDFs then use the connection's address).
 function M.check_region(region)
     if region == nil then

@@ -108,3 +108,21 @@ def test_a_job_unknown_to_the_metadata_is_an_orphan_but_never_deleted(session):
     found = states(session, Metadata(frozenset(), frozenset({"churn-ep"})), delete=True)
     assert found[("AUTOML_JOB", "churn-job")] == ("ORPHAN", "NONE", "churn-job", None)
     assert found[("ENDPOINT", "churn-ep")][:2] == ("TRACKED", "NONE")
+
+
+def test_transform_jobs_are_listed_by_their_job_and_never_deleted(session):
+    deployed(session)
+    client = session.client("sagemaker")
+    client.create_model(ModelName="churn-job-bt-1", ExecutionRoleArn=ROLE_ARN, PrimaryContainer={"Image": "x"},
+                        Tags=extension_tags(SCHEMA, "churn-job"))
+    for name, job in (("churn-job-bt-1", "churn-job"), ("gone-job-bt-1", "gone-job")):
+        client.create_transform_job(
+            TransformJobName=name, ModelName="churn-job-bt-1",
+            TransformInput={"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://b/in/"}}},
+            TransformOutput={"S3OutputPath": "s3://b/out/"},
+            TransformResources={"InstanceType": "ml.m5.large", "InstanceCount": 1}, Tags=extension_tags(SCHEMA, job))
+    found = states(session, Metadata(frozenset({"churn-job"}), frozenset({"churn-ep"})), delete=True)
+    assert found[("TRANSFORM_JOB", "churn-job-bt-1")] == ("TRACKED", "NONE", "churn-job", None)
+    assert found[("TRANSFORM_JOB", "gone-job-bt-1")] == ("ORPHAN", "NONE", "gone-job", None)
+    # moto's transform jobs are Completed at once: the run's model serves nothing any more and is removed
+    assert found[("MODEL", "churn-job-bt-1")] == ("ORPHAN", "DELETED", "churn-job", None)
