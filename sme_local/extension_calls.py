@@ -59,6 +59,9 @@ class ExtensionCalls:
         return self._script("SME_POLL_SAGEMAKER_AUTOPILOT_JOB_STATUS", job_name, self.connection_name, None,
                             show=show)[0]
 
+    def stop(self, job_name: str) -> dict[str, Any]:
+        return self._script("SME_STOP_SAGEMAKER_AUTOPILOT_JOB", job_name, self.connection_name, None)[0]
+
     def wait_for_job(self, job_name: str, timeout_seconds: float) -> dict[str, Any]:
         """Poll until the job is Completed and return the last status row. The statement is shown once, then a
         progress line per poll. E-SME-506 if the job fails or stops, E-SME-507 after ``timeout_seconds``."""

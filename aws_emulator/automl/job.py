@@ -23,6 +23,7 @@ from aws_emulator.settings import EmulatorSettings
 # Autopilot's AUTO mode: ensembling below 100 MB of data, hyperparameter tuning above.
 AUTO_MODE_HPO_MIN_BYTES = 100 * 1024 * 1024
 DEFAULT_VALIDATION_FRACTION = 0.2
+STOPPED = "Stopped"  # the secondary status of a job that StopAutoMLJob ended
 
 
 class ObjectStore(Protocol):
@@ -33,7 +34,9 @@ class ObjectStore(Protocol):
 
 class Progress(Protocol):
     def secondary_status(self, status: str) -> None: ...
-    def stopped(self) -> bool: ...
+    def stopped(self) -> bool:
+        """True once StopAutoMLJob was called for the job."""
+        ...
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,8 +59,12 @@ class JobRequest:
 class JobResult:
     problem_type: str
     objective: metrics.Metric
-    candidates: list[dict[str, Any]]  # AutoMLCandidate shapes, best first
+    candidates: list[dict[str, Any]]  # AutoMLCandidate shapes, best first; those trained so far when stopped
     secondary_status: str
+
+    @property
+    def stopped(self) -> bool:
+        return self.secondary_status == STOPPED
 
 
 def split_s3_uri(uri: str) -> tuple[str, str]:
@@ -69,7 +76,7 @@ def split_s3_uri(uri: str) -> tuple[str, str]:
 
 
 class AutoMLJobRunner:
-    """Runs one job; ``run`` returns the result, or None if the job was stopped, or raises ``JobFailure``."""
+    """Runs one job; ``run`` returns the result (``stopped`` when a stop was requested) or raises ``JobFailure``."""
 
     def __init__(self, request: JobRequest, store: ObjectStore, progress: Progress,
                  settings: EmulatorSettings, work_dir: Path) -> None:
@@ -80,7 +87,7 @@ class AutoMLJobRunner:
         self._work_dir = work_dir
         self._started = time.monotonic()
 
-    def run(self) -> JobResult | None:
+    def run(self) -> JobResult:
         request = self._request
         self._progress.secondary_status("AnalyzingData")
         table = dataset.read_training_table(self._input_objects())
@@ -91,7 +98,7 @@ class AutoMLJobRunner:
         if mode == "AUTO":
             mode = artifacts.ENSEMBLING if table.raw_bytes < AUTO_MODE_HPO_MIN_BYTES else artifacts.HYPERPARAMETER_TUNING
         if self._progress.stopped():
-            return None
+            return JobResult(problem_type, objective, [], STOPPED)
         self._progress.secondary_status("FeatureEngineering" if mode == artifacts.HYPERPARAMETER_TUNING
                                         else "TrainingModels")
         features = FeatureTransform.fit(data.features)
@@ -110,13 +117,14 @@ class AutoMLJobRunner:
             validation_fraction=request.validation_fraction, time_budget_seconds=budget,
             max_trials=request.max_candidates,
             max_seconds_per_trial=min(request.max_seconds_per_trial or budget, budget),
-            threads=self._settings.training_threads, log_file=self._work_dir / f"{request.name}.flaml.jsonl")
+            threads=self._settings.training_threads, log_file=self._work_dir / f"{request.name}.flaml.jsonl",
+            stop_requested=self._progress.stopped)
         found = search.run_search(features.frame_of(data.features), target, data.weights, spec)
-        if self._progress.stopped():
-            return None
         candidates = [self._publish(c, mode, features, labels, problem_type == dataset.BINARY, objective)
                       for c in found.candidates]
-        if request.max_candidates is not None and found.trials >= request.max_candidates:
+        if found.stopped or self._progress.stopped():
+            secondary = STOPPED
+        elif request.max_candidates is not None and found.trials >= request.max_candidates:
             secondary = "MaxCandidatesReached"
         elif found.search_seconds >= 0.95 * budget:
             # The user's MaxAutoMLJobRuntimeInSeconds or this machine's cap (--max-training-seconds) ended the

@@ -12,7 +12,7 @@ import dataclasses
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,8 @@ class SearchSpec:
     max_seconds_per_trial: float | None
     threads: int
     log_file: Path
+    # Asked before each trial is scored: True ends the search there (StopAutoMLJob); finished trials are kept.
+    stop_requested: Callable[[], bool] = lambda: False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,6 +56,12 @@ class SearchResult:
     candidates: list[TrainedCandidate]  # best first, by the objective on the validation split
     trials: int
     search_seconds: float
+    stopped: bool = False  # the search ended because a stop was requested
+
+
+class _SearchStopped(Exception):
+    """Raised from FLAML's metric callback, the one hook FLAML calls once per trial: FLAML has no stop callback,
+    and an exception from the metric leaves ``fit`` at once with every finished trial already in the log."""
 
 
 class _ObjectiveForFlaml:
@@ -64,6 +72,8 @@ class _ObjectiveForFlaml:
 
     def __call__(self, X_val: Any, y_val: Any, estimator: Any, labels: Any, X_train: Any, y_train: Any,
                  weight_val: Any = None, weight_train: Any = None, *args: Any, **kwargs: Any) -> tuple[float, dict]:
+        if self._spec.stop_requested():
+            raise _SearchStopped()
         predictions = _predict(estimator, X_val, self._spec, getattr(estimator, "estimator", None))
         metrics = all_metrics(self._spec.problem_type, np.asarray(y_val), predictions, weight_val)
         return self._spec.objective.loss(metrics[self._spec.objective.name]), metrics
@@ -79,6 +89,7 @@ def run_search(features: pd.DataFrame, target: np.ndarray, weights: np.ndarray |
     task = "classification" if spec.classification else "regression"
     started = time.monotonic()
     search = AutoML()
+    stopped = False
     try:
         search.fit(
             x_train, y_train, X_val=x_val, y_val=y_val, task=task, metric=_ObjectiveForFlaml(spec),
@@ -87,11 +98,17 @@ def run_search(features: pd.DataFrame, target: np.ndarray, weights: np.ndarray |
             log_file_name=str(spec.log_file), log_type="all", retrain_full=False, verbose=0,
             sample_weight=w_train, sample_weight_val=w_val,
         )
+    except _SearchStopped:
+        stopped = True
     except (ValueError, MemoryError) as error:
         raise JobFailure(f"Model search failed: {error}", client_error=False) from error
     search_seconds = time.monotonic() - started
-    with training_log_reader(str(spec.log_file)) as reader:
-        records = [r for r in reader.records() if np.isfinite(r.validation_loss)]
+    records = []
+    if spec.log_file.exists():
+        with training_log_reader(str(spec.log_file)) as reader:
+            records = [r for r in reader.records() if np.isfinite(r.validation_loss)]
+    if not records and stopped:
+        return SearchResult([], 0, search_seconds, stopped=True)
     if not records:
         raise JobFailure("No candidate finished training within the time budget.", client_error=False)
     best_per_learner: dict[str, Any] = {}
@@ -109,7 +126,7 @@ def run_search(features: pd.DataFrame, target: np.ndarray, weights: np.ndarray |
         candidates.append(TrainedCandidate(record.learner, record.record_id, model, metrics))
     objective = spec.objective
     candidates.sort(key=lambda c: objective.loss(c.metrics[objective.name]))
-    return SearchResult(candidates, len(records), search_seconds)
+    return SearchResult(candidates, len(records), search_seconds, stopped)
 
 
 def _split(features: pd.DataFrame, target: np.ndarray, weights: np.ndarray | None,

@@ -34,6 +34,17 @@ class ControlPlaneUdf:
         return f"from {self.module} import {self.class_name}\nrun = {self.class_name}(exa).run\n"
 
 
+# The state of a job as the status and the stop UDF emit it.
+JOB_STATUS_EMITS: tuple[tuple[str, str], ...] = (
+    ("JOB_STATUS", "VARCHAR(32)"),
+    ("SECONDARY_STATUS", "VARCHAR(64)"),
+    ("FAILURE_REASON", "VARCHAR(2000000)"),
+    ("BEST_CANDIDATE_NAME", "VARCHAR(256)"),
+    ("OBJECTIVE_METRIC_NAME", "VARCHAR(32)"),
+    ("OBJECTIVE_METRIC_VALUE", "DOUBLE"),
+    ("PROBLEM_TYPE", "VARCHAR(32)"),
+)
+
 CONTROL_PLANE_UDFS: tuple[ControlPlaneUdf, ...] = (
     ControlPlaneUdf(
         name="SME_AUTOPILOT_TRAINING_UDF",
@@ -45,15 +56,7 @@ CONTROL_PLANE_UDFS: tuple[ControlPlaneUdf, ...] = (
         name="SME_AUTOPILOT_JOB_STATUS_UDF",
         module="exasol_sagemaker_extension.udfs.job_status",
         class_name="JobStatusUdf",
-        emits=(
-            ("JOB_STATUS", "VARCHAR(32)"),
-            ("SECONDARY_STATUS", "VARCHAR(64)"),
-            ("FAILURE_REASON", "VARCHAR(2000000)"),
-            ("BEST_CANDIDATE_NAME", "VARCHAR(256)"),
-            ("OBJECTIVE_METRIC_NAME", "VARCHAR(32)"),
-            ("OBJECTIVE_METRIC_VALUE", "DOUBLE"),
-            ("PROBLEM_TYPE", "VARCHAR(32)"),
-        ),
+        emits=JOB_STATUS_EMITS,
     ),
     ControlPlaneUdf(
         name="SME_AUTOPILOT_CANDIDATES_UDF",
@@ -103,6 +106,12 @@ CONTROL_PLANE_UDFS: tuple[ControlPlaneUdf, ...] = (
         module="exasol_sagemaker_extension.udfs.endpoint_description",
         class_name="EndpointDescriptionUdf",
         returns="VARCHAR(2000000)",
+    ),
+    ControlPlaneUdf(
+        name="SME_AUTOPILOT_JOB_STOP_UDF",
+        module="exasol_sagemaker_extension.udfs.job_stopping",
+        class_name="JobStoppingUdf",
+        emits=JOB_STATUS_EMITS,
     ),
 )
 

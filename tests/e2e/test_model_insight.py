@@ -1,0 +1,69 @@
+"""Model insight from SQL on the local stack: stopping a running job, the best candidate's feature importance
+and metrics, and an endpoint's CloudWatch metrics — each through the documented EXECUTE SCRIPT call."""
+
+import time
+
+import pytest
+
+from sme_local.churn_tutorial import KEY
+from sme_local.datasets import CHURN, read_rows
+from sme_local.loading import load_table
+
+pytestmark = pytest.mark.slow
+
+SCHEMA = "INSIGHT_E2E"
+
+
+@pytest.fixture(scope="module")
+def churn_table(e2e_stack):
+    """CHURN_FEATURES: every churn.csv customer without the PHONE key."""
+    rows = read_rows(e2e_stack.data_dir / CHURN.file_name, CHURN)
+    with e2e_stack.connect() as connection:
+        console = e2e_stack.console(connection)
+        console.execute(f'CREATE SCHEMA IF NOT EXISTS "{SCHEMA}"')
+        load_table(console, e2e_stack.description, e2e_stack.connection_name, CHURN, rows, SCHEMA, "CHURN")
+        features = ", ".join(f'"{c.name}"' for c in CHURN.columns if c.name != KEY)
+        console.execute(f'CREATE OR REPLACE TABLE "{SCHEMA}"."CHURN_FEATURES" AS SELECT {features} '
+                        f'FROM "{SCHEMA}"."CHURN"')
+    return e2e_stack
+
+
+def _train(calls, stack, job_name, **extra):
+    calls.train({
+        "job_name": job_name, "input_schema_name": SCHEMA, "input_table_or_view_name": "CHURN_FEATURES",
+        "s3_bucket_uri": f"s3://{stack.description.s3_bucket}", "s3_output_path": "e2e-insight",
+        "iam_sagemaker_role": stack.description.iam_sagemaker_role, "target_attribute_name": "CHURN",
+        "problem_type": "BinaryClassification", **extra,
+    })
+
+
+def _poll_until(calls, job_name, done, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = calls.poll(job_name, show=False)
+        if done(status):
+            return status
+        time.sleep(0.5)
+    raise AssertionError(f"{job_name}: last status {status}")
+
+
+def test_stopping_a_running_job_from_sql(churn_table, calls, console):
+    _train(calls, churn_table, "insight-stop", max_runtime_for_automl_job_in_seconds=3600)
+    _poll_until(calls, "insight-stop", lambda s: s["JOB_SECONDARY_STATUS"] in ("TrainingModels", "ModelTuning"))
+    time.sleep(2.0)  # let a few trials finish
+
+    stopping = calls.stop("insight-stop")
+    assert (stopping["JOB_STATUS"], stopping["JOB_SECONDARY_STATUS"]) == ("Stopping", "Stopping")
+    stopped = _poll_until(calls, "insight-stop", lambda s: s["JOB_STATUS"] != "Stopping", timeout=30)
+    assert (stopped["JOB_STATUS"], stopped["JOB_SECONDARY_STATUS"]) == ("Stopped", "Stopped")
+    assert stopped["BEST_CANDIDATE_NAME"] and stopped["OBJECTIVE_METRIC_NAME"] == "F1"
+    stored = console.records(f'''SELECT JOB_STATUS, BEST_CANDIDATE_NAME FROM "{churn_table.extension_schema}".
+        "SME_AUTOPILOT_JOBS" WHERE JOB_NAME = 'insight-stop' ''')
+    assert stored == [{"JOB_STATUS": "Stopped", "BEST_CANDIDATE_NAME": stopped["BEST_CANDIDATE_NAME"]}]
+
+    with pytest.raises(Exception) as again:
+        calls.stop("insight-stop")
+    assert "E-SME-86" in str(again.value) and "E-SME-175" in str(again.value)
+    with pytest.raises(Exception) as unknown:
+        calls.stop("no-such-job")
+    assert "E-SME-123" in str(unknown.value)
