@@ -62,6 +62,9 @@ class ExtensionCalls:
     def stop(self, job_name: str) -> dict[str, Any]:
         return self._script("SME_STOP_SAGEMAKER_AUTOPILOT_JOB", job_name, self.connection_name, None)[0]
 
+    def explain(self, job_name: str, show: bool = True) -> list[dict[str, Any]]:
+        return self._script("SME_EXPLAIN_SAGEMAKER_AUTOPILOT_JOB", job_name, self.connection_name, None, show=show)
+
     def wait_for_job(self, job_name: str, timeout_seconds: float) -> dict[str, Any]:
         """Poll until the job is Completed and return the last status row. The statement is shown once, then a
         progress line per poll. E-SME-506 if the job fails or stops, E-SME-507 after ``timeout_seconds``."""

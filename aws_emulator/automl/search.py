@@ -57,6 +57,8 @@ class SearchResult:
     trials: int
     search_seconds: float
     stopped: bool = False  # the search ended because a stop was requested
+    validation_features: Any = None  # the held-out split the candidates were scored on (model input form)
+    validation_target: np.ndarray | None = None
 
 
 class _SearchStopped(Exception):
@@ -74,7 +76,7 @@ class _ObjectiveForFlaml:
                  weight_val: Any = None, weight_train: Any = None, *args: Any, **kwargs: Any) -> tuple[float, dict]:
         if self._spec.stop_requested():
             raise _SearchStopped()
-        predictions = _predict(estimator, X_val, self._spec, getattr(estimator, "estimator", None))
+        predictions = predict(estimator, X_val, self._spec, getattr(estimator, "estimator", None))
         metrics = all_metrics(self._spec.problem_type, np.asarray(y_val), predictions, weight_val)
         return self._spec.objective.loss(metrics[self._spec.objective.name]), metrics
 
@@ -108,7 +110,7 @@ def run_search(features: pd.DataFrame, target: np.ndarray, weights: np.ndarray |
         with training_log_reader(str(spec.log_file)) as reader:
             records = [r for r in reader.records() if np.isfinite(r.validation_loss)]
     if not records and stopped:
-        return SearchResult([], 0, search_seconds, stopped=True)
+        return SearchResult([], 0, search_seconds, True, x_val, y_val)
     if not records:
         raise JobFailure("No candidate finished training within the time budget.", client_error=False)
     best_per_learner: dict[str, Any] = {}
@@ -121,12 +123,12 @@ def run_search(features: pd.DataFrame, target: np.ndarray, weights: np.ndarray |
         model = AutoML()
         model.retrain_from_log(str(spec.log_file), x_train, y_train, task=task, record_id=record.record_id,
                                train_full=True, n_jobs=spec.threads, sample_weight=w_train)
-        predictions = _predict(model, x_val, spec, model)
+        predictions = predict(model, x_val, spec, model)
         metrics = all_metrics(spec.problem_type, y_val, predictions, w_val)
         candidates.append(TrainedCandidate(record.learner, record.record_id, model, metrics))
     objective = spec.objective
     candidates.sort(key=lambda c: objective.loss(c.metrics[objective.name]))
-    return SearchResult(candidates, len(records), search_seconds, stopped)
+    return SearchResult(candidates, len(records), search_seconds, stopped, x_val, y_val)
 
 
 def _split(features: pd.DataFrame, target: np.ndarray, weights: np.ndarray | None,
@@ -151,7 +153,7 @@ def _split(features: pd.DataFrame, target: np.ndarray, weights: np.ndarray | Non
     return x_train, x_val, y_train, y_val, w_train, w_val
 
 
-def _predict(model: Any, frame: Any, spec: SearchSpec, fitted: Any) -> Predictions:
+def predict(model: Any, frame: Any, spec: SearchSpec, fitted: Any) -> Predictions:
     """Predictions in code order; classes a model never saw get probability zero."""
     if not spec.classification:
         return Predictions(np.asarray(model.predict(frame), dtype=float), None)

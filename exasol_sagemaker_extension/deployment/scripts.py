@@ -33,6 +33,7 @@ ENTRY_SCRIPTS: tuple[EntryScript, ...] = (
     _entry("SME_TRAIN_WITH_SAGEMAKER_AUTOPILOT", "json_str"),
     _entry("SME_POLL_SAGEMAKER_AUTOPILOT_JOB_STATUS", "job_name", "connection_name", "aws_region"),
     _entry("SME_STOP_SAGEMAKER_AUTOPILOT_JOB", "job_name", "connection_name", "aws_region"),
+    _entry("SME_EXPLAIN_SAGEMAKER_AUTOPILOT_JOB", "job_name", "connection_name", "aws_region"),
     _entry("SME_LIST_SAGEMAKER_AUTOPILOT_CANDIDATES", "job_name", "connection_name", "aws_region"),
     _entry(
         "SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT",

@@ -113,6 +113,19 @@ CONTROL_PLANE_UDFS: tuple[ControlPlaneUdf, ...] = (
         class_name="JobStoppingUdf",
         emits=JOB_STATUS_EMITS,
     ),
+    ControlPlaneUdf(
+        name="SME_AUTOPILOT_EXPLANATION_UDF",
+        module="exasol_sagemaker_extension.udfs.explanation",
+        class_name="ExplanationUdf",
+        emits=(
+            ("CANDIDATE_NAME", "VARCHAR(256)"),
+            ("KIND", "VARCHAR(32)"),
+            ("NAME", "VARCHAR(2000)"),
+            ("VALUE", "DOUBLE"),
+            ("FEATURE_RANK", "DECIMAL(9,0)"),
+            ("DATA_SET", "VARCHAR(16)"),
+        ),
+    ),
 )
 
 

@@ -9,7 +9,12 @@ import boto3
 import pandas as pd
 import pytest
 
-from aws_flow import DATA, create_job, upload_csv_parts, wait_for_job
+import json
+
+import numpy as np
+
+from aws_flow import DATA, create_job, csv_body, deploy, upload_csv_parts, wait_for_job
+from exasol_sagemaker_extension.autopilot.explanations import best_candidate_insight
 from exasol_sagemaker_extension.autopilot.job_stopping import stop_job
 from exasol_sagemaker_extension.errors import SmeError
 
@@ -32,9 +37,22 @@ def session(emulator, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def churn_uri(s3, bucket):
-    churn = pd.read_csv(DATA / "churn.csv").drop(columns=["Phone"])
+def churn():
+    return pd.read_csv(DATA / "churn.csv").drop(columns=["Phone"])
+
+
+@pytest.fixture(scope="module")
+def churn_uri(s3, bucket, churn):
     return upload_csv_parts(s3, bucket, "churn/training-data", churn, 1, gzipped=False)
+
+
+@pytest.fixture(scope="module")
+def completed(sagemaker, churn_uri):
+    create_job(sagemaker, "explain-me", churn_uri, f"s3://{BUCKET}/churn/output", "Churn?",
+               Mode="HYPERPARAMETER_TUNING", CompletionCriteria={"MaxCandidates": 12})
+    job, statuses = wait_for_job(sagemaker, "explain-me")
+    assert job["AutoMLJobStatus"] == "Completed", job.get("FailureReason")
+    return job, statuses
 
 
 def _await_training(sagemaker, name: str, timeout: float = 30) -> None:
@@ -53,6 +71,9 @@ def test_a_stopped_job_ends_mid_search_and_keeps_its_best_candidate_so_far(sagem
     _await_training(sagemaker, "stop-me")
     time.sleep(2.0)  # some trials finish; the emulator's cap (8 s) would let the search run on
     asked = time.monotonic()
+    with pytest.raises(SmeError) as running:
+        best_candidate_insight(session, "stop-me")
+    assert running.value.code == "E-SME-176" and "GeneratingExplainabilityReport" in running.value.message
     status = stop_job(session, "stop-me")
     assert (status.status, status.secondary_status) == ("Stopping", "Stopping")
 
@@ -70,6 +91,9 @@ def test_a_stopped_job_ends_mid_search_and_keeps_its_best_candidate_so_far(sagem
     listed = sagemaker.list_candidates_for_auto_ml_job(AutoMLJobName="stop-me")["Candidates"]
     assert best["CandidateName"] in [c["CandidateName"] for c in listed]
 
+    with pytest.raises(SmeError) as no_report:  # stopped before Autopilot writes the reports
+        best_candidate_insight(session, "stop-me")
+    assert no_report.value.code == "E-SME-177" and "stopped before" in no_report.value.message
     with pytest.raises(SmeError) as caught:
         stop_job(session, "stop-me")
     assert caught.value.code == "E-SME-175" and "Stopped" in caught.value.message
@@ -82,3 +106,59 @@ def test_stopping_an_unknown_job_names_it(session):
     with pytest.raises(SmeError) as caught:
         stop_job(session, "no-such-job")
     assert caught.value.code == "E-SME-123" and "no-such-job" in caught.value.message
+
+
+def test_the_best_candidate_has_clarify_and_model_monitor_reports_computed_from_its_model(completed, s3, churn):
+    job, statuses = completed
+    assert "GeneratingExplainabilityReport" in statuses or "GeneratingModelInsightsReport" in statuses
+    locations = job["BestCandidate"]["CandidateProperties"]["CandidateArtifactLocations"]
+    prefix = f"s3://{BUCKET}/churn/output/explain-me/documentation/"
+    assert locations["Explainability"].startswith(prefix + "explainability/output/")
+    assert locations["ModelInsights"].startswith(prefix + "model_monitor/output/")
+    analysis = _json(s3, locations["Explainability"] + "analysis.json")
+    label = analysis["explanations"]["kernel_shap"]["label0"]
+    assert set(label["global_shap_values"]) == set(churn.columns) - {"Churn?"}
+    assert 0.0 < label["expected_value"] < 1.0  # a probability of churn
+    statistics = _json(s3, locations["ModelInsights"] + "statistics.json")["binary_classification_metrics"]
+    matrix = statistics["confusion_matrix"]
+    assert sum(sum(row.values()) for row in matrix.values()) == \
+        _json(s3, locations["ModelInsights"] + "statistics.json")["dataset"]["item_count"]
+    f1 = next(m["Value"] for m in job["BestCandidate"]["CandidateProperties"]["CandidateMetrics"]
+              if m["MetricName"] == "F1")
+    assert statistics["f1"]["value"] == pytest.approx(f1)
+
+
+def _json(s3, uri):
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    return json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+
+
+def test_feature_importance_reflects_what_the_deployed_model_uses(completed, session, sagemaker, runtime, churn):
+    job, _ = completed
+    insight = best_candidate_insight(session, "explain-me")
+    assert insight.candidate_name == job["BestCandidate"]["CandidateName"]
+    assert [i.rank for i in insight.importances] == list(range(1, 20))
+    values = [i.importance for i in insight.importances]
+    assert values == sorted(values, reverse=True) and values[0] > 0
+    assert {(m.name, m.data_set) for m in insight.metrics} >= {("F1", "Validation"), ("AUC", "Validation")}
+
+    containers = job["BestCandidate"]["InferenceContainers"]
+    containers[1]["Environment"]["SAGEMAKER_INFERENCE_OUTPUT"] = "predicted_label,probabilities"
+    containers[2]["Environment"]["SAGEMAKER_INFERENCE_INPUT"] = "predicted_label,probabilities"
+    containers[2]["Environment"]["SAGEMAKER_INFERENCE_OUTPUT"] = "probability"
+    assert deploy(sagemaker, "explain-endpoint", containers)["EndpointStatus"] == "InService"
+    rows = churn.drop(columns=["Churn?"]).sample(300, random_state=1)
+
+    def probabilities(frame):
+        body = runtime.invoke_endpoint(EndpointName="explain-endpoint", ContentType="text/csv",
+                                       Body=csv_body(frame))["Body"].read().decode()
+        return np.array([float(line) for line in body.splitlines()])
+
+    def shuffled(feature):
+        changed = rows.copy()
+        changed[feature] = rows[feature].sample(frac=1.0, random_state=2).to_numpy()
+        return np.abs(probabilities(changed) - original).mean()
+
+    original = probabilities(rows)
+    top, bottom = insight.importances[0].feature, insight.importances[-1].feature
+    assert shuffled(top) > 5 * max(shuffled(bottom), 1e-4), (top, bottom)

@@ -7,6 +7,7 @@ import pytest
 
 from sme_local.churn_tutorial import KEY
 from sme_local.datasets import CHURN, read_rows
+from sme_local.extension_calls import ExtensionCalls
 from sme_local.loading import load_table
 
 pytestmark = pytest.mark.slow
@@ -67,3 +68,35 @@ def test_stopping_a_running_job_from_sql(churn_table, calls, console):
     with pytest.raises(Exception) as unknown:
         calls.stop("no-such-job")
     assert "E-SME-123" in str(unknown.value)
+
+
+@pytest.fixture(scope="module")
+def completed_job(churn_table, e2e_stack):
+    with e2e_stack.connect() as connection:
+        calls = ExtensionCalls(e2e_stack.console(connection), e2e_stack.extension_schema, e2e_stack.connection_name)
+        _train(calls, churn_table, "insight-done", max_candidates=10)
+        calls.wait_for_job("insight-done", e2e_stack.job_timeout_seconds)
+    return "insight-done"
+
+
+def test_explaining_the_best_candidate_from_sql(completed_job, calls):
+    rows = calls.explain(completed_job)
+    features = [row for row in rows if row["KIND"] == "FEATURE_IMPORTANCE"]
+    metrics = [row for row in rows if row["KIND"] == "METRIC"]
+    assert rows == features + metrics  # features first
+    assert {row["NAME"] for row in features} == {c.name for c in CHURN.columns} - {KEY, "CHURN"}
+    assert [int(row["FEATURE_RANK"]) for row in features] == list(range(1, len(features) + 1))
+    importances = [row["VALUE"] for row in features]
+    assert importances == sorted(importances, reverse=True) and importances[0] > importances[-1] >= 0
+    best = calls.poll(completed_job)
+    f1 = [row["VALUE"] for row in metrics if row["NAME"] == "F1" and row["DATA_SET"] == "Validation"]
+    assert f1 == [pytest.approx(best["OBJECTIVE_METRIC_VALUE"])]
+    assert {row["CANDIDATE_NAME"] for row in rows} == {best["BEST_CANDIDATE_NAME"]}
+
+
+def test_explaining_a_running_job_says_when_the_report_comes(churn_table, calls):
+    _train(calls, churn_table, "insight-early", max_runtime_for_automl_job_in_seconds=3600)
+    with pytest.raises(Exception) as early:
+        calls.explain("insight-early")
+    assert "E-SME-88" in str(early.value) and "E-SME-176" in str(early.value)
+    calls.stop("insight-early")

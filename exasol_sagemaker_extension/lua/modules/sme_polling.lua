@@ -17,14 +17,20 @@ M.RESULT_COLUMNS = "JOB_STATUS VARCHAR(32) UTF8, JOB_SECONDARY_STATUS VARCHAR(64
 local STATUS_KEYS = { "job_status", "secondary_status", "failure_reason", "best_candidate_name",
     "objective_metric_name", "objective_metric_value", "problem_type" }
 
--- Calls a UDF that emits one status row (the status UDF, the stop UDF) for `job_name` and stores the status in
--- the job's metadata row when there is one; `failure` describes a failed UDF call, `update_code` a failed update.
-function M.job_status_call(udf_name, job_name, connection_name, aws_region, failure, update_code)
+-- Calls a control-plane UDF about one job with the job's AWS settings (the arguments win over its metadata row);
+-- returns the UDF's result and the metadata row (nil for a job started elsewhere).
+function M.job_udf_call(udf_name, job_name, connection_name, aws_region, failure)
     aws_names.check_job_name(values.present(job_name))
     local job = jobs_metadata.find(job_name)
     local aws = script_args.aws_settings(connection_name, aws_region, job)
     local request = control_plane.request(aws, { job_name = job_name })
-    local result = control_plane.call(udf_name, request, failure)
+    return control_plane.call(udf_name, request, failure), job
+end
+
+-- Calls a UDF that emits one status row (the status UDF, the stop UDF) for `job_name` and stores the status in
+-- the job's metadata row when there is one; `failure` describes a failed UDF call, `update_code` a failed update.
+function M.job_status_call(udf_name, job_name, connection_name, aws_region, failure, update_code)
+    local result, job = M.job_udf_call(udf_name, job_name, connection_name, aws_region, failure)
     local status, row = {}, {}
     for i, key in ipairs(STATUS_KEYS) do
         status[key] = values.present(result[1][i])
