@@ -15,7 +15,8 @@ module adds, inside the moto server process only:
 * ``SageMakerResponse.list_candidates_for_auto_ml_job``: a new action (moto dispatches by method name);
 * endpoints: ``create_endpoint`` is wrapped so a new endpoint is ``Creating`` and turns ``InService`` (model files
   loaded) or ``Failed`` after ``endpoint_startup_seconds``; ``delete_endpoint`` forgets the loaded model;
-* ``SageMakerRuntimeResponse.invoke_endpoint`` is replaced by real inference with AWS's error responses.
+* ``SageMakerRuntimeResponse.invoke_endpoint`` is replaced by real inference with AWS's error responses; every
+  request the model answers publishes the endpoint's CloudWatch metrics (``endpoint_metrics``).
 
 Why this is stable against moto 5.2.5: the version is pinned and checked on install; the hooks touch only public
 method names of moto's backend and response classes (the same names moto's own URL dispatch uses) and plain
@@ -33,6 +34,7 @@ import json
 import logging
 import tempfile
 import threading
+import time
 import traceback
 import uuid
 from pathlib import Path
@@ -56,7 +58,7 @@ from aws_emulator.automl.job import DEFAULT_VALIDATION_FRACTION, AutoMLJobRunner
 from aws_emulator.automl.stages import InferenceError
 from aws_emulator.persistence import StateFile
 from aws_emulator.settings import EmulatorSettings
-from aws_emulator import validation_hook
+from aws_emulator import endpoint_metrics, validation_hook
 
 SUPPORTED_MOTO_VERSION = "5.2.5"
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # InvokeEndpoint's documented limit (Body max length 6291456)
@@ -92,6 +94,7 @@ def install(settings: EmulatorSettings) -> None:
         return
     _state = _State(settings)
     validation_hook.install()
+    endpoint_metrics.install()
     SageMakerModelBackend.create_auto_ml_job_v2 = _create_auto_ml_job_v2(SageMakerModelBackend.create_auto_ml_job_v2)
     AutoMLJob.describe = _without_unset(AutoMLJob.describe)
     AutoMLJob.summary = _without_unset(AutoMLJob.summary)
@@ -428,9 +431,13 @@ def _invoke_endpoint(self: SageMakerRuntimeResponse) -> tuple[int, dict[str, str
         containers = _state.endpoints.get((self.current_account, self.region, name))
     if endpoint is None or endpoint.endpoint_status != "InService" or containers is None:
         return _runtime_error(400, "ValidationError", f"Endpoint {name} of account {self.current_account} not found.")
+    variant = endpoint.production_variants[0]["VariantName"] if endpoint.production_variants else "AllTraffic"
+    started = time.perf_counter()
     try:
         answer = invoke(containers, body, self.headers.get("Content-Type"), self.headers.get("Accept"))
     except InferenceError as error:
+        endpoint_metrics.publish_invocation(self.current_account, self.region, name, variant,
+                                            (time.perf_counter() - started) * 1e6, error.status)
         log_group = f"/aws/sagemaker/Endpoints/{name}"
         kind = "client" if error.status < 500 else "server"
         message = (f"Received {kind} error ({error.status}) from model with message \"{error.message}\". See "
@@ -440,7 +447,8 @@ def _invoke_endpoint(self: SageMakerRuntimeResponse) -> tuple[int, dict[str, str
             "OriginalStatusCode": error.status, "OriginalMessage": error.message,
             "LogStreamArn": f"arn:aws:logs:{self.region}:{self.current_account}:log-group:{log_group}",
         })
-    variant = endpoint.production_variants[0]["VariantName"] if endpoint.production_variants else "AllTraffic"
+    endpoint_metrics.publish_invocation(self.current_account, self.region, name, variant,
+                                        (time.perf_counter() - started) * 1e6, 200)
     return 200, {"Content-Type": response_type(self.headers.get("Accept")),
                  "x-Amzn-Invoked-Production-Variant": variant}, answer.decode("utf-8")
 

@@ -97,6 +97,11 @@ class ExtensionCalls:
         return self._script("SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT", job_name, endpoint_name, udf_schema,
                             instance_type, instance_count, self.connection_name, None)[0]
 
+    def endpoint_metrics(self, endpoint_name: str, start_time: str | None = None,
+                         end_time: str | None = None) -> list[dict[str, Any]]:
+        return self._script("SME_SHOW_SAGEMAKER_AUTOPILOT_ENDPOINT_METRICS", endpoint_name, start_time, end_time,
+                            self.connection_name, None)
+
     def delete(self, endpoint_name: str) -> list[dict[str, Any]]:
         return self._script("SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT", endpoint_name, self.connection_name, None)
 

@@ -44,6 +44,8 @@ ENTRY_SCRIPTS: tuple[EntryScript, ...] = (
         "job_name", "endpoint_name", "schema_name", "memory_size_in_mb", "max_concurrency", "connection_name",
         "aws_region",
     ),
+    _entry("SME_SHOW_SAGEMAKER_AUTOPILOT_ENDPOINT_METRICS", "endpoint_name", "start_time", "end_time",
+           "connection_name", "aws_region"),
     _entry("SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT", "endpoint_name", "connection_name", "aws_region"),
     _entry("SME_RECONCILE_SAGEMAKER_RESOURCES", "connection_name", "aws_region", "action"),
     _entry("SME_CREATE_ENDPOINT_UDF", "json_str"),

@@ -126,6 +126,24 @@ CONTROL_PLANE_UDFS: tuple[ControlPlaneUdf, ...] = (
             ("DATA_SET", "VARCHAR(16)"),
         ),
     ),
+    ControlPlaneUdf(
+        name="SME_AUTOPILOT_ENDPOINT_METRICS_UDF",
+        module="exasol_sagemaker_extension.udfs.endpoint_metrics",
+        class_name="EndpointMetricsUdf",
+        emits=(
+            ("ENDPOINT_NAME", "VARCHAR(256)"),
+            ("VARIANT_NAME", "VARCHAR(256)"),
+            ("WINDOW_START", "VARCHAR(32)"),
+            ("WINDOW_END", "VARCHAR(32)"),
+            ("INVOCATIONS", "DECIMAL(18,0)"),
+            ("INVOCATION_4XX_ERRORS", "DECIMAL(18,0)"),
+            ("INVOCATION_5XX_ERRORS", "DECIMAL(18,0)"),
+            ("MODEL_LATENCY_AVG_US", "DOUBLE"),
+            ("MODEL_LATENCY_P50_US", "DOUBLE"),
+            ("MODEL_LATENCY_P99_US", "DOUBLE"),
+            ("MODEL_LATENCY_MAX_US", "DOUBLE"),
+        ),
+    ),
 )
 
 

@@ -1,6 +1,7 @@
 """Model insight from SQL on the local stack: stopping a running job, the best candidate's feature importance
 and metrics, and an endpoint's CloudWatch metrics — each through the documented EXECUTE SCRIPT call."""
 
+import datetime
 import time
 
 import pytest
@@ -100,3 +101,31 @@ def test_explaining_a_running_job_says_when_the_report_comes(churn_table, calls)
         calls.explain("insight-early")
     assert "E-SME-88" in str(early.value) and "E-SME-176" in str(early.value)
     calls.stop("insight-early")
+
+
+def test_endpoint_metrics_from_sql(completed_job, calls, console):
+    since = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=5)).strftime(
+        "%Y-%m-%d %H:%M:%S")
+    calls.deploy(completed_job, "insight-ep", SCHEMA)
+    features = ", ".join(f'"{c.name}"' for c in CHURN.columns if c.name not in (KEY, "CHURN"))
+    scoring = f'SELECT "{SCHEMA}"."insight-ep"("{KEY}", {features}) FROM "{SCHEMA}"."CHURN"'
+    console.execute(f'CREATE OR REPLACE TABLE "{SCHEMA}"."SCORES" AS {scoring}')
+
+    [first] = calls.endpoint_metrics("insight-ep", since)
+    assert (first["ENDPOINT_NAME"], first["VARIANT_NAME"]) == ("insight-ep", "AllTraffic")
+    assert first["INVOCATIONS"] >= 1 and first["INVOCATION_4XX_ERRORS"] == first["INVOCATION_5XX_ERRORS"] == 0
+    assert 0 < first["MODEL_LATENCY_P50_US"] <= first["MODEL_LATENCY_P99_US"] <= first["MODEL_LATENCY_MAX_US"]
+    assert str(first["WINDOW_START"]).startswith(since)  # pyexasol gives TIMESTAMPs as text
+
+    console.execute(f'CREATE OR REPLACE TABLE "{SCHEMA}"."SCORES" AS {scoring}')
+    [second] = calls.endpoint_metrics("insight-ep", since)
+    assert second["INVOCATIONS"] == 2 * first["INVOCATIONS"]  # the same rows in the same batches again
+
+    future = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).strftime("%Y-%m-%d")
+    with pytest.raises(Exception) as ahead:
+        calls.endpoint_metrics("insight-ep", future)
+    assert "E-SME-89" in str(ahead.value) and "E-SME-180" in str(ahead.value)
+    with pytest.raises(Exception) as unknown:
+        calls.endpoint_metrics("no-such-ep")
+    assert "E-SME-123" in str(unknown.value)
+    calls.delete("insight-ep")
