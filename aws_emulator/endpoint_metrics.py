@@ -5,8 +5,8 @@ request that reaches the model: ``Invocations`` (1; Sum = number of requests), `
 ``Invocation5XXErrors`` (1 when the model answered with such a status, else 0) and ``ModelLatency`` (the time
 the model took, in microseconds). The emulator measures the same: the wall time of its inference pipeline.
 
-moto 5.2.5 stores the data points but answers percentile statistics (``p50``, ``p99``, … in GetMetricData's
-``Stat``) with nothing; ``install`` adds them, computed on the raw values like CloudWatch does for data published
+moto 5.2.5 stores the data points but computes no percentile statistics (``p50``, ``p99``, … in GetMetricData's
+``Stat``): it fails to serialise the missing value (HTTP 500); ``install`` adds them, computed on the raw values like CloudWatch does for data published
 one value at a time (nearest rank: the smallest value with at least the given share of values at or below it).
 """
 
