@@ -13,7 +13,7 @@ from aws_emulator import endpoint_metrics as emulator_metrics
 from aws_fixtures import REGION, candidate, complete_job, create_job, moto_session
 from exasol_sagemaker_extension.deployment.udf_ddl import CONTROL_PLANE_UDFS
 from exasol_sagemaker_extension.errors import SmeError
-from udf_runner import STATUS_COLUMNS, run_udf
+from udf_runner import STATUS_COLUMNS, explanation_script, metrics_script, run_udf, stop_script
 
 _PYTHON_TYPES = {"DOUBLE": float, "DECIMAL": int, "VARCHAR": str}
 
@@ -21,21 +21,6 @@ _PYTHON_TYPES = {"DOUBLE": float, "DECIMAL": int, "VARCHAR": str}
 def _columns(udf_name):
     udf = next(u for u in CONTROL_PLANE_UDFS if u.name == udf_name)
     return [Column(name, _PYTHON_TYPES[sql_type.split("(")[0]], sql_type) for name, sql_type in udf.emits]
-
-
-def stop_script():
-    from exasol_sagemaker_extension.udfs.job_stopping import JobStoppingUdf
-    run = JobStoppingUdf(exa).run  # noqa: F821
-
-
-def explanation_script():
-    from exasol_sagemaker_extension.udfs.explanation import ExplanationUdf
-    run = ExplanationUdf(exa).run  # noqa: F821
-
-
-def metrics_script():
-    from exasol_sagemaker_extension.udfs.endpoint_metrics import EndpointMetricsUdf
-    run = EndpointMetricsUdf(exa).run  # noqa: F821
 
 
 @pytest.fixture(autouse=True)
