@@ -10,12 +10,15 @@ M.RESULT_COLUMNS = "CANDIDATE_RANK DECIMAL(9,0), CANDIDATE_NAME VARCHAR(256) UTF
     .. " OBJECTIVE_METRIC_NAME VARCHAR(32) UTF8, OBJECTIVE_METRIC_VALUE DOUBLE, IS_BEST BOOLEAN"
 
 function M.list(job_name, connection_name, aws_region)
-    local result = polling.job_udf_call("SME_AUTOPILOT_CANDIDATES_UDF", job_name, connection_name, aws_region, {
-        code = "E-SME-25",
-        message = string.format("Listing the candidates of job %q failed", job_name),
-        mitigations = { "Check the job name, the AWS connection and the region; candidates exist once the job"
-            .. " has trained models." },
-    })
+    local result = polling.job_udf_call("SME_AUTOPILOT_CANDIDATES_UDF", job_name, connection_name, aws_region,
+        function(name)
+            return {
+                code = "E-SME-25",
+                message = string.format("Listing the candidates of job %q failed", name),
+                mitigations = { "Check the job name, the AWS connection and the region; candidates exist once the"
+                    .. " job has trained models." },
+            }
+        end)
     local rows = control_plane.plain_rows(result, 6)
     table.sort(rows, function(a, b)
         return (values.to_number(a[1]) or math.huge) < (values.to_number(b[1]) or math.huge)

@@ -30,12 +30,15 @@ local function before(a, b)
 end
 
 function M.explain(job_name, connection_name, aws_region)
-    local result = polling.job_udf_call("SME_AUTOPILOT_EXPLANATION_UDF", job_name, connection_name, aws_region, {
-        code = "E-SME-88",
-        message = string.format("Reading the explanations of job %q failed", job_name),
-        mitigations = { "Check the job name, the AWS connection and the region; the report exists once the job"
-            .. " has completed." },
-    })
+    local result = polling.job_udf_call("SME_AUTOPILOT_EXPLANATION_UDF", job_name, connection_name, aws_region,
+        function(name)
+            return {
+                code = "E-SME-88",
+                message = string.format("Reading the explanations of job %q failed", name),
+                mitigations = { "Check the job name, the AWS connection and the region; the report exists once the"
+                    .. " job has completed." },
+            }
+        end)
     local rows = control_plane.plain_rows(result, COLUMN_COUNT)
     table.sort(rows, before)
     return rows, M.RESULT_COLUMNS

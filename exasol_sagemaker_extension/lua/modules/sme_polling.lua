@@ -18,17 +18,18 @@ local STATUS_KEYS = { "job_status", "secondary_status", "failure_reason", "best_
     "objective_metric_name", "objective_metric_value", "problem_type" }
 
 -- Calls a control-plane UDF about one job with the job's AWS settings (the arguments win over its metadata row);
--- returns the UDF's result and the metadata row (nil for a job started elsewhere).
+-- `failure(job_name)` describes a failed call (built once the name is known to be valid). Returns the UDF's
+-- result and the metadata row (nil for a job started elsewhere).
 function M.job_udf_call(udf_name, job_name, connection_name, aws_region, failure)
     aws_names.check_job_name(values.present(job_name))
     local job = jobs_metadata.find(job_name)
     local aws = script_args.aws_settings(connection_name, aws_region, job)
     local request = control_plane.request(aws, { job_name = job_name })
-    return control_plane.call(udf_name, request, failure), job
+    return control_plane.call(udf_name, request, failure(job_name)), job
 end
 
 -- Calls a UDF that emits one status row (the status UDF, the stop UDF) for `job_name` and stores the status in
--- the job's metadata row when there is one; `failure` describes a failed UDF call, `update_code` a failed update.
+-- the job's metadata row when there is one; `failure` as for job_udf_call, `update_code` a failed update.
 function M.job_status_call(udf_name, job_name, connection_name, aws_region, failure, update_code)
     local result, job = M.job_udf_call(udf_name, job_name, connection_name, aws_region, failure)
     local status, row = {}, {}
@@ -48,11 +49,13 @@ function M.job_status_call(udf_name, job_name, connection_name, aws_region, fail
 end
 
 function M.poll(job_name, connection_name, aws_region)
-    return M.job_status_call("SME_AUTOPILOT_JOB_STATUS_UDF", job_name, connection_name, aws_region, {
-        code = "E-SME-21",
-        message = string.format("Polling the status of job %q failed", tostring(job_name)),
-        mitigations = { "Check the job name, the AWS connection and the region." },
-    }, "E-SME-22")
+    return M.job_status_call("SME_AUTOPILOT_JOB_STATUS_UDF", job_name, connection_name, aws_region, function(name)
+        return {
+            code = "E-SME-21",
+            message = string.format("Polling the status of job %q failed", name),
+            mitigations = { "Check the job name, the AWS connection and the region." },
+        }
+    end, "E-SME-22")
 end
 
 return M

@@ -7,12 +7,14 @@ local polling = require("sme_polling")
 local M = {}
 
 function M.stop(job_name, connection_name, aws_region)
-    return polling.job_status_call("SME_AUTOPILOT_JOB_STOP_UDF", job_name, connection_name, aws_region, {
-        code = "E-SME-86",
-        message = string.format("Stopping job %q failed", tostring(job_name)),
-        mitigations = { "Check the job name, the AWS connection and the region; only a job that is InProgress can"
-            .. " be stopped (poll it to see its status)." },
-    }, "E-SME-87")
+    return polling.job_status_call("SME_AUTOPILOT_JOB_STOP_UDF", job_name, connection_name, aws_region, function(name)
+        return {
+            code = "E-SME-86",
+            message = string.format("Stopping job %q failed", name),
+            mitigations = { "Check the job name, the AWS connection and the region; only a job that is InProgress"
+                .. " can be stopped (poll it to see its status)." },
+        }
+    end, "E-SME-87")
 end
 
 return M
