@@ -10,10 +10,14 @@ module adds, inside the moto server process only:
   which reads the input prefix from the moto S3 backend, trains, writes model.tar.gz files back into it and moves
   the moto job object through Autopilot's statuses. ``AutoMLJob.describe``/``summary`` are wrapped only to drop
   fields that are not set yet (moto fills them with placeholders);
+* ``stop_auto_ml_job`` is replaced: moto marks any job Stopped at once, even a finished one; here a running job
+  turns ``Stopping``, its search ends before the next trial is scored, the candidates trained so far are
+  published (the best one as BestCandidate) and the job turns ``Stopped``; a finished job cannot be stopped;
 * ``SageMakerResponse.list_candidates_for_auto_ml_job``: a new action (moto dispatches by method name);
 * endpoints: ``create_endpoint`` is wrapped so a new endpoint is ``Creating`` and turns ``InService`` (model files
   loaded) or ``Failed`` after ``endpoint_startup_seconds``; ``delete_endpoint`` forgets the loaded model;
-* ``SageMakerRuntimeResponse.invoke_endpoint`` is replaced by real inference with AWS's error responses;
+* ``SageMakerRuntimeResponse.invoke_endpoint`` is replaced by real inference with AWS's error responses; every
+  request the model answers publishes the endpoint's CloudWatch metrics (``endpoint_metrics``);
 * transform jobs: ``create_transform_job`` is wrapped (moto stores them ``Completed`` at once) so a job checks
   its model and payload limits, is ``InProgress`` while ``automl.transform`` scores the S3 input with the
   model's containers, and ends ``Completed`` or ``Failed`` with a ``FailureReason``.
@@ -34,6 +38,7 @@ import json
 import logging
 import tempfile
 import threading
+import time
 import traceback
 import uuid
 from pathlib import Path
@@ -64,7 +69,7 @@ from aws_emulator.automl.transform import (
 )
 from aws_emulator.persistence import StateFile
 from aws_emulator.settings import EmulatorSettings
-from aws_emulator import validation_hook
+from aws_emulator import endpoint_metrics, validation_hook
 
 SUPPORTED_MOTO_VERSION = "5.2.5"
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # InvokeEndpoint's documented limit (Body max length 6291456)
@@ -102,9 +107,11 @@ def install(settings: EmulatorSettings) -> None:
         return
     _state = _State(settings)
     validation_hook.install()
+    endpoint_metrics.install()
     SageMakerModelBackend.create_auto_ml_job_v2 = _create_auto_ml_job_v2(SageMakerModelBackend.create_auto_ml_job_v2)
     AutoMLJob.describe = _without_unset(AutoMLJob.describe)
     AutoMLJob.summary = _without_unset(AutoMLJob.summary)
+    SageMakerModelBackend.stop_auto_ml_job = _stop_auto_ml_job
     SageMakerResponse.list_candidates_for_auto_ml_job = _list_candidates_for_auto_ml_job
     SageMakerModelBackend.create_endpoint = _create_endpoint(SageMakerModelBackend.create_endpoint)
     SageMakerModelBackend.delete_endpoint = _delete_endpoint(SageMakerModelBackend.delete_endpoint)
@@ -254,6 +261,19 @@ class _MotoJobProgress:
         return self._job.auto_ml_job_status in ("Stopping", "Stopped")
 
 
+def _stop_auto_ml_job(backend: SageMakerModelBackend, auto_ml_job_name: str) -> None:
+    """StopAutoMLJob: a running job turns Stopping (the training thread ends it); stopping twice is harmless."""
+    job = backend.auto_ml_jobs.get(auto_ml_job_name)
+    if job is None:
+        raise ResourceNotFound(f"Could not find AutoML job with name {auto_ml_job_name}.")
+    if job.auto_ml_job_status == "InProgress":
+        job.auto_ml_job_status = job.auto_ml_job_secondary_status = "Stopping"
+        job.last_modified_time = _now()
+    elif job.auto_ml_job_status != "Stopping":
+        raise ValidationError(message=f"The AutoML job {auto_ml_job_name} has already ended with status "
+                                      f"{job.auto_ml_job_status}; only a job that is InProgress can be stopped.")
+
+
 def _train(account_id: str, region: str, job: AutoMLJob, request: JobRequest) -> None:
     """Pool worker: run the job, record its outcome on the moto job object and save the state; never raises."""
     try:
@@ -273,8 +293,8 @@ def _run_job(account_id: str, region: str, job: AutoMLJob, request: JobRequest) 
         _log.error("AutoML job %s crashed:\n%s", request.name, traceback.format_exc())
         _fail(job, f"AlgorithmError: {type(error).__name__}: {error}")
         return
-    if result is None or job.auto_ml_job_status != "InProgress":
-        return  # stopped while it trained
+    if job.auto_ml_job_status not in ("InProgress", "Stopping"):
+        return
     with _state.lock:
         _state.candidates[(account_id, region, request.name)] = result.candidates
     job.auto_ml_job_objective = {"MetricName": result.objective.name}
@@ -284,13 +304,19 @@ def _run_job(account_id: str, region: str, job: AutoMLJob, request: JobRequest) 
                                or {}),
         "AutoMLProblemTypeResolvedAttributes": {"TabularResolvedAttributes": {"ProblemType": result.problem_type}},
     }
-    job.best_candidate = result.candidates[0]
+    # A stopped job keeps the candidates that finished training, as AWS keeps their training jobs and models.
+    job.best_candidate = result.candidates[0] if result.candidates else None
     job.end_time = job.last_modified_time = _now()
-    job.auto_ml_job_secondary_status = result.secondary_status
-    job.auto_ml_job_status = "Completed"
+    stopped = result.stopped or job.auto_ml_job_status == "Stopping"
+    job.auto_ml_job_secondary_status = "Stopped" if stopped else result.secondary_status
+    job.auto_ml_job_status = "Stopped" if stopped else "Completed"
 
 
 def _fail(job: AutoMLJob, reason: str) -> None:
+    if job.auto_ml_job_status == "Stopping":  # the user asked it to end; a failure on the way does not matter
+        job.end_time = job.last_modified_time = _now()
+        job.auto_ml_job_status = job.auto_ml_job_secondary_status = "Stopped"
+        return
     if job.auto_ml_job_status != "InProgress":
         return
     job.failure_reason = reason
@@ -431,9 +457,13 @@ def _invoke_endpoint(self: SageMakerRuntimeResponse) -> tuple[int, dict[str, str
         containers = _state.endpoints.get((self.current_account, self.region, name))
     if endpoint is None or endpoint.endpoint_status != "InService" or containers is None:
         return _runtime_error(400, "ValidationError", f"Endpoint {name} of account {self.current_account} not found.")
+    variant = endpoint.production_variants[0]["VariantName"] if endpoint.production_variants else "AllTraffic"
+    started = time.perf_counter()
     try:
         answer = invoke(containers, body, self.headers.get("Content-Type"), self.headers.get("Accept"))
     except InferenceError as error:
+        endpoint_metrics.publish_invocation(self.current_account, self.region, name, variant,
+                                            (time.perf_counter() - started) * 1e6, error.status)
         log_group = f"/aws/sagemaker/Endpoints/{name}"
         kind = "client" if error.status < 500 else "server"
         message = (f"Received {kind} error ({error.status}) from model with message \"{error.message}\". See "
@@ -443,7 +473,8 @@ def _invoke_endpoint(self: SageMakerRuntimeResponse) -> tuple[int, dict[str, str
             "OriginalStatusCode": error.status, "OriginalMessage": error.message,
             "LogStreamArn": f"arn:aws:logs:{self.region}:{self.current_account}:log-group:{log_group}",
         })
-    variant = endpoint.production_variants[0]["VariantName"] if endpoint.production_variants else "AllTraffic"
+    endpoint_metrics.publish_invocation(self.current_account, self.region, name, variant,
+                                        (time.perf_counter() - started) * 1e6, 200)
     return 200, {"Content-Type": response_type(self.headers.get("Accept")),
                  "x-Amzn-Invoked-Production-Variant": variant}, answer.decode("utf-8")
 

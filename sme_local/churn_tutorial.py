@@ -32,6 +32,7 @@ from sme_local.stack import StackDescription
 
 KEY = "PHONE"
 TARGET = "CHURN"
+TOP_FEATURES = 5
 HOLDOUT_CONDITION = f"HASH_MD5({quote(KEY)}) < '33'"
 
 
@@ -61,6 +62,7 @@ class TutorialResult:
     test_rows: int
     metrics: dict[str, float | None]
     seconds: float
+    top_features: tuple[tuple[str, float], ...] = ()  # the best candidate's most important features, best first
 
 
 def _unique_suffix() -> str:
@@ -89,6 +91,7 @@ class ChurnTutorial:
             calls = ExtensionCalls(console, self.settings.extension_schema, self.settings.connection_name)
             train_rows, test_rows = self._prepare_data(console)
             self._train(calls)
+            top_features = self._explain(calls)
             self._step("Deploy the best candidate to an endpoint; this creates the prediction UDF")
             deployed = calls.deploy(self.job_name, self.endpoint_name, self.settings.schema,
                                     self.settings.instance_type)
@@ -102,7 +105,7 @@ class ChurnTutorial:
             self._show(calls.delete(self.endpoint_name))
             self._show_scoring_fails(console)
         return TutorialResult(self.job_name, self.endpoint_name, train_rows, test_rows, metrics,
-                              time.monotonic() - started)
+                              time.monotonic() - started, top_features)
 
     def _prepare_data(self, console: SqlConsole) -> tuple[int, int]:
         self._step("Create the schema and the AWS connection (its address is the S3 bucket)")
@@ -162,6 +165,14 @@ class ChurnTutorial:
         })
         self._show(rows)
         return {row["METRIC"]: row["METRIC_VALUE"] for row in rows if row["PREDICTED_LABEL"] is None}
+
+    def _explain(self, calls: ExtensionCalls) -> tuple[tuple[str, float], ...]:
+        self._step("Explain the best candidate: its most important features (mean absolute SHAP values)")
+        features = [row for row in calls.explain(self.job_name) if row["KIND"] == "FEATURE_IMPORTANCE"]
+        top = tuple((row["NAME"], float(row["VALUE"])) for row in features[:TOP_FEATURES])
+        for rank, (name, importance) in enumerate(top, start=1):
+            calls.console.note(f"{rank}. {name}: {importance:.4f}")
+        return top
 
     def _scoring_query(self) -> str:
         """The UDF call with the row key first, then the features in training order (no EMITS clause)."""

@@ -120,4 +120,7 @@ def _print_summary(result: TutorialResult, wall_seconds: float) -> None:
                f"job {result.job_name}, {result.train_rows} training rows, {result.test_rows} held back).")
     for name, value in result.metrics.items():
         click.echo(f"  {name.lower():<18} {'undefined' if value is None else f'{value:.3f}'}")
+    if result.top_features:
+        click.echo("Top features of the best candidate (mean absolute SHAP value): " + ", ".join(
+            f"{name} {importance:.4f}" for name, importance in result.top_features))
 

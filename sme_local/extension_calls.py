@@ -59,6 +59,12 @@ class ExtensionCalls:
         return self._script("SME_POLL_SAGEMAKER_AUTOPILOT_JOB_STATUS", job_name, self.connection_name, None,
                             show=show)[0]
 
+    def stop(self, job_name: str) -> dict[str, Any]:
+        return self._script("SME_STOP_SAGEMAKER_AUTOPILOT_JOB", job_name, self.connection_name, None)[0]
+
+    def explain(self, job_name: str, show: bool = True) -> list[dict[str, Any]]:
+        return self._script("SME_EXPLAIN_SAGEMAKER_AUTOPILOT_JOB", job_name, self.connection_name, None, show=show)
+
     def wait_for_job(self, job_name: str, timeout_seconds: float) -> dict[str, Any]:
         """Poll until the job is Completed and return the last status row. The statement is shown once, then a
         progress line per poll. E-SME-506 if the job fails or stops, E-SME-507 after ``timeout_seconds``."""
@@ -90,6 +96,11 @@ class ExtensionCalls:
                instance_count: int = 1) -> dict[str, Any]:
         return self._script("SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT", job_name, endpoint_name, udf_schema,
                             instance_type, instance_count, self.connection_name, None)[0]
+
+    def endpoint_metrics(self, endpoint_name: str, start_time: str | None = None,
+                         end_time: str | None = None) -> list[dict[str, Any]]:
+        return self._script("SME_SHOW_SAGEMAKER_AUTOPILOT_ENDPOINT_METRICS", endpoint_name, start_time, end_time,
+                            self.connection_name, None)
 
     def delete(self, endpoint_name: str) -> list[dict[str, Any]]:
         return self._script("SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT", endpoint_name, self.connection_name, None)

@@ -15,14 +15,17 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from aws_emulator.automl import artifacts, dataset, metrics, search
+import pandas as pd
+
+from aws_emulator.automl import artifacts, dataset, metrics, reports, search
 from aws_emulator.automl.failure import JobFailure
-from aws_emulator.automl.stages import FeatureTransform
+from aws_emulator.automl.stages import Classifier, FeatureTransform, Regressor
 from aws_emulator.settings import EmulatorSettings
 
 # Autopilot's AUTO mode: ensembling below 100 MB of data, hyperparameter tuning above.
 AUTO_MODE_HPO_MIN_BYTES = 100 * 1024 * 1024
 DEFAULT_VALIDATION_FRACTION = 0.2
+STOPPED = "Stopped"  # the secondary status of a job that StopAutoMLJob ended
 
 
 class ObjectStore(Protocol):
@@ -33,7 +36,9 @@ class ObjectStore(Protocol):
 
 class Progress(Protocol):
     def secondary_status(self, status: str) -> None: ...
-    def stopped(self) -> bool: ...
+    def stopped(self) -> bool:
+        """True once StopAutoMLJob was called for the job."""
+        ...
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,8 +61,26 @@ class JobRequest:
 class JobResult:
     problem_type: str
     objective: metrics.Metric
-    candidates: list[dict[str, Any]]  # AutoMLCandidate shapes, best first
+    candidates: list[dict[str, Any]]  # AutoMLCandidate shapes, best first; those trained so far when stopped
     secondary_status: str
+
+    @property
+    def stopped(self) -> bool:
+        return self.secondary_status == STOPPED
+
+
+def _explained_outputs(model: Any, features: FeatureTransform, labels: list[str] | None,
+                       binary: bool) -> reports.Predict:
+    """What the explainability report explains, from the original columns: the predicted value (regression),
+    the positive class's probability (binary) or every class's probability (multiclass)."""
+    def outputs(frame: pd.DataFrame) -> np.ndarray:
+        model_input = features.frame_of(frame)
+        if labels is None:
+            return Regressor(model).values(model_input)[:, None]
+        probabilities = Classifier(model, len(labels)).probabilities(model_input)
+        return probabilities[:, [1]] if binary else probabilities
+
+    return outputs
 
 
 def split_s3_uri(uri: str) -> tuple[str, str]:
@@ -69,7 +92,7 @@ def split_s3_uri(uri: str) -> tuple[str, str]:
 
 
 class AutoMLJobRunner:
-    """Runs one job; ``run`` returns the result, or None if the job was stopped, or raises ``JobFailure``."""
+    """Runs one job; ``run`` returns the result (``stopped`` when a stop was requested) or raises ``JobFailure``."""
 
     def __init__(self, request: JobRequest, store: ObjectStore, progress: Progress,
                  settings: EmulatorSettings, work_dir: Path) -> None:
@@ -80,7 +103,7 @@ class AutoMLJobRunner:
         self._work_dir = work_dir
         self._started = time.monotonic()
 
-    def run(self) -> JobResult | None:
+    def run(self) -> JobResult:
         request = self._request
         self._progress.secondary_status("AnalyzingData")
         table = dataset.read_training_table(self._input_objects())
@@ -91,7 +114,7 @@ class AutoMLJobRunner:
         if mode == "AUTO":
             mode = artifacts.ENSEMBLING if table.raw_bytes < AUTO_MODE_HPO_MIN_BYTES else artifacts.HYPERPARAMETER_TUNING
         if self._progress.stopped():
-            return None
+            return JobResult(problem_type, objective, [], STOPPED)
         self._progress.secondary_status("FeatureEngineering" if mode == artifacts.HYPERPARAMETER_TUNING
                                         else "TrainingModels")
         features = FeatureTransform.fit(data.features)
@@ -110,13 +133,16 @@ class AutoMLJobRunner:
             validation_fraction=request.validation_fraction, time_budget_seconds=budget,
             max_trials=request.max_candidates,
             max_seconds_per_trial=min(request.max_seconds_per_trial or budget, budget),
-            threads=self._settings.training_threads, log_file=self._work_dir / f"{request.name}.flaml.jsonl")
+            threads=self._settings.training_threads, log_file=self._work_dir / f"{request.name}.flaml.jsonl",
+            stop_requested=self._progress.stopped)
         found = search.run_search(features.frame_of(data.features), target, data.weights, spec)
-        if self._progress.stopped():
-            return None
         candidates = [self._publish(c, mode, features, labels, problem_type == dataset.BINARY, objective)
                       for c in found.candidates]
-        if request.max_candidates is not None and found.trials >= request.max_candidates:
+        if candidates and not (found.stopped or self._progress.stopped()):
+            self._write_reports(candidates[0], found, spec, features, data.features, labels, problem_type)
+        if found.stopped or self._progress.stopped():
+            secondary = STOPPED
+        elif request.max_candidates is not None and found.trials >= request.max_candidates:
             secondary = "MaxCandidatesReached"
         elif found.search_seconds >= 0.95 * budget:
             # The user's MaxAutoMLJobRuntimeInSeconds or this machine's cap (--max-training-seconds) ended the
@@ -125,6 +151,33 @@ class AutoMLJobRunner:
         else:
             secondary = "Completed"
         return JobResult(problem_type, objective, candidates, secondary)
+
+    def _write_reports(self, best: dict[str, Any], found: search.SearchResult, spec: search.SearchSpec,
+                       features: FeatureTransform, raw_features: pd.DataFrame, labels: list[str] | None,
+                       problem_type: str) -> None:
+        """Autopilot's explainability and model-insights reports of the best candidate (see ``reports``)."""
+        model = found.candidates[0].model
+        outputs = _explained_outputs(model, features, labels, problem_type == dataset.BINARY)
+        bucket, prefix = split_s3_uri(self._request.output_path)
+        documentation = f"{prefix.rstrip('/')}/{self._request.name}/documentation".lstrip("/")
+        name = best["CandidateName"]
+
+        self._progress.secondary_status("GeneratingExplainabilityReport")
+        estimate = reports.shapley_values(outputs, reports.explained_rows(raw_features),
+                                          reports.baseline_row(raw_features))
+        analysis = reports.explainability_analysis(estimate, list(raw_features.columns),
+                                                   reports.output_labels(problem_type, labels))
+        explainability = f"{documentation}/explainability/output/{name}"
+        self._store.put(bucket, f"{explainability}/analysis.json", reports.to_json(analysis))
+
+        self._progress.secondary_status("GeneratingModelInsightsReport")
+        predicted = search.predict(model, found.validation_features, spec, model)
+        statistics = reports.model_quality_statistics(problem_type, found.validation_target, predicted.values,
+                                                      predicted.probabilities, labels)
+        insights = f"{documentation}/model_monitor/output/{name}"
+        self._store.put(bucket, f"{insights}/statistics.json", reports.to_json(statistics))
+        best["CandidateProperties"]["CandidateArtifactLocations"] = {
+            "Explainability": f"s3://{bucket}/{explainability}/", "ModelInsights": f"s3://{bucket}/{insights}/"}
 
     def _input_objects(self) -> list[tuple[str, bytes]]:
         objects = []

@@ -12,7 +12,7 @@ import dataclasses
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,8 @@ class SearchSpec:
     max_seconds_per_trial: float | None
     threads: int
     log_file: Path
+    # Asked before each trial is scored: True ends the search there (StopAutoMLJob); finished trials are kept.
+    stop_requested: Callable[[], bool] = lambda: False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,6 +56,14 @@ class SearchResult:
     candidates: list[TrainedCandidate]  # best first, by the objective on the validation split
     trials: int
     search_seconds: float
+    stopped: bool = False  # the search ended because a stop was requested
+    validation_features: Any = None  # the held-out split the candidates were scored on (model input form)
+    validation_target: np.ndarray | None = None
+
+
+class _SearchStopped(Exception):
+    """Raised from FLAML's metric callback, the one hook FLAML calls once per trial: FLAML has no stop callback,
+    and an exception from the metric leaves ``fit`` at once with every finished trial already in the log."""
 
 
 class _ObjectiveForFlaml:
@@ -64,7 +74,9 @@ class _ObjectiveForFlaml:
 
     def __call__(self, X_val: Any, y_val: Any, estimator: Any, labels: Any, X_train: Any, y_train: Any,
                  weight_val: Any = None, weight_train: Any = None, *args: Any, **kwargs: Any) -> tuple[float, dict]:
-        predictions = _predict(estimator, X_val, self._spec, getattr(estimator, "estimator", None))
+        if self._spec.stop_requested():
+            raise _SearchStopped()
+        predictions = predict(estimator, X_val, self._spec, getattr(estimator, "estimator", None))
         metrics = all_metrics(self._spec.problem_type, np.asarray(y_val), predictions, weight_val)
         return self._spec.objective.loss(metrics[self._spec.objective.name]), metrics
 
@@ -79,6 +91,7 @@ def run_search(features: pd.DataFrame, target: np.ndarray, weights: np.ndarray |
     task = "classification" if spec.classification else "regression"
     started = time.monotonic()
     search = AutoML()
+    stopped = False
     try:
         search.fit(
             x_train, y_train, X_val=x_val, y_val=y_val, task=task, metric=_ObjectiveForFlaml(spec),
@@ -87,11 +100,17 @@ def run_search(features: pd.DataFrame, target: np.ndarray, weights: np.ndarray |
             log_file_name=str(spec.log_file), log_type="all", retrain_full=False, verbose=0,
             sample_weight=w_train, sample_weight_val=w_val,
         )
+    except _SearchStopped:
+        stopped = True
     except (ValueError, MemoryError) as error:
         raise JobFailure(f"Model search failed: {error}", client_error=False) from error
     search_seconds = time.monotonic() - started
-    with training_log_reader(str(spec.log_file)) as reader:
-        records = [r for r in reader.records() if np.isfinite(r.validation_loss)]
+    records = []
+    if spec.log_file.exists():
+        with training_log_reader(str(spec.log_file)) as reader:
+            records = [r for r in reader.records() if np.isfinite(r.validation_loss)]
+    if not records and stopped:
+        return SearchResult([], 0, search_seconds, True, x_val, y_val)
     if not records:
         raise JobFailure("No candidate finished training within the time budget.", client_error=False)
     best_per_learner: dict[str, Any] = {}
@@ -104,12 +123,12 @@ def run_search(features: pd.DataFrame, target: np.ndarray, weights: np.ndarray |
         model = AutoML()
         model.retrain_from_log(str(spec.log_file), x_train, y_train, task=task, record_id=record.record_id,
                                train_full=True, n_jobs=spec.threads, sample_weight=w_train)
-        predictions = _predict(model, x_val, spec, model)
+        predictions = predict(model, x_val, spec, model)
         metrics = all_metrics(spec.problem_type, y_val, predictions, w_val)
         candidates.append(TrainedCandidate(record.learner, record.record_id, model, metrics))
     objective = spec.objective
     candidates.sort(key=lambda c: objective.loss(c.metrics[objective.name]))
-    return SearchResult(candidates, len(records), search_seconds)
+    return SearchResult(candidates, len(records), search_seconds, stopped, x_val, y_val)
 
 
 def _split(features: pd.DataFrame, target: np.ndarray, weights: np.ndarray | None,
@@ -134,7 +153,7 @@ def _split(features: pd.DataFrame, target: np.ndarray, weights: np.ndarray | Non
     return x_train, x_val, y_train, y_val, w_train, w_val
 
 
-def _predict(model: Any, frame: Any, spec: SearchSpec, fitted: Any) -> Predictions:
+def predict(model: Any, frame: Any, spec: SearchSpec, fitted: Any) -> Predictions:
     """Predictions in code order; classes a model never saw get probability zero."""
     if not spec.classification:
         return Predictions(np.asarray(model.predict(frame), dtype=float), None)

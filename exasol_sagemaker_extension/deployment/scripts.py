@@ -32,6 +32,8 @@ def _entry(name: str, *params: str) -> EntryScript:
 ENTRY_SCRIPTS: tuple[EntryScript, ...] = (
     _entry("SME_TRAIN_WITH_SAGEMAKER_AUTOPILOT", "json_str"),
     _entry("SME_POLL_SAGEMAKER_AUTOPILOT_JOB_STATUS", "job_name", "connection_name", "aws_region"),
+    _entry("SME_STOP_SAGEMAKER_AUTOPILOT_JOB", "job_name", "connection_name", "aws_region"),
+    _entry("SME_EXPLAIN_SAGEMAKER_AUTOPILOT_JOB", "job_name", "connection_name", "aws_region"),
     _entry("SME_LIST_SAGEMAKER_AUTOPILOT_CANDIDATES", "job_name", "connection_name", "aws_region"),
     _entry(
         "SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT",
@@ -42,6 +44,8 @@ ENTRY_SCRIPTS: tuple[EntryScript, ...] = (
         "job_name", "endpoint_name", "schema_name", "memory_size_in_mb", "max_concurrency", "connection_name",
         "aws_region",
     ),
+    _entry("SME_SHOW_SAGEMAKER_AUTOPILOT_ENDPOINT_METRICS", "endpoint_name", "start_time", "end_time",
+           "connection_name", "aws_region"),
     _entry("SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT", "endpoint_name", "connection_name", "aws_region"),
     _entry("SME_RECONCILE_SAGEMAKER_RESOURCES", "connection_name", "aws_region", "action"),
     _entry("SME_CREATE_ENDPOINT_UDF", "json_str"),

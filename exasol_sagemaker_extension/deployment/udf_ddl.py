@@ -34,6 +34,17 @@ class ControlPlaneUdf:
         return f"from {self.module} import {self.class_name}\nrun = {self.class_name}(exa).run\n"
 
 
+# The state of a job as the status and the stop UDF emit it.
+JOB_STATUS_EMITS: tuple[tuple[str, str], ...] = (
+    ("JOB_STATUS", "VARCHAR(32)"),
+    ("SECONDARY_STATUS", "VARCHAR(64)"),
+    ("FAILURE_REASON", "VARCHAR(2000000)"),
+    ("BEST_CANDIDATE_NAME", "VARCHAR(256)"),
+    ("OBJECTIVE_METRIC_NAME", "VARCHAR(32)"),
+    ("OBJECTIVE_METRIC_VALUE", "DOUBLE"),
+    ("PROBLEM_TYPE", "VARCHAR(32)"),
+)
+
 CONTROL_PLANE_UDFS: tuple[ControlPlaneUdf, ...] = (
     ControlPlaneUdf(
         name="SME_AUTOPILOT_TRAINING_UDF",
@@ -45,15 +56,7 @@ CONTROL_PLANE_UDFS: tuple[ControlPlaneUdf, ...] = (
         name="SME_AUTOPILOT_JOB_STATUS_UDF",
         module="exasol_sagemaker_extension.udfs.job_status",
         class_name="JobStatusUdf",
-        emits=(
-            ("JOB_STATUS", "VARCHAR(32)"),
-            ("SECONDARY_STATUS", "VARCHAR(64)"),
-            ("FAILURE_REASON", "VARCHAR(2000000)"),
-            ("BEST_CANDIDATE_NAME", "VARCHAR(256)"),
-            ("OBJECTIVE_METRIC_NAME", "VARCHAR(32)"),
-            ("OBJECTIVE_METRIC_VALUE", "DOUBLE"),
-            ("PROBLEM_TYPE", "VARCHAR(32)"),
-        ),
+        emits=JOB_STATUS_EMITS,
     ),
     ControlPlaneUdf(
         name="SME_AUTOPILOT_CANDIDATES_UDF",
@@ -109,6 +112,43 @@ CONTROL_PLANE_UDFS: tuple[ControlPlaneUdf, ...] = (
         module="exasol_sagemaker_extension.udfs.endpoint_description",
         class_name="EndpointDescriptionUdf",
         returns="VARCHAR(2000000)",
+    ),
+    ControlPlaneUdf(
+        name="SME_AUTOPILOT_JOB_STOP_UDF",
+        module="exasol_sagemaker_extension.udfs.job_stopping",
+        class_name="JobStoppingUdf",
+        emits=JOB_STATUS_EMITS,
+    ),
+    ControlPlaneUdf(
+        name="SME_AUTOPILOT_EXPLANATION_UDF",
+        module="exasol_sagemaker_extension.udfs.explanation",
+        class_name="ExplanationUdf",
+        emits=(
+            ("CANDIDATE_NAME", "VARCHAR(256)"),
+            ("KIND", "VARCHAR(32)"),
+            ("NAME", "VARCHAR(2000)"),
+            ("VALUE", "DOUBLE"),
+            ("FEATURE_RANK", "DECIMAL(9,0)"),
+            ("DATA_SET", "VARCHAR(16)"),
+        ),
+    ),
+    ControlPlaneUdf(
+        name="SME_AUTOPILOT_ENDPOINT_METRICS_UDF",
+        module="exasol_sagemaker_extension.udfs.endpoint_metrics",
+        class_name="EndpointMetricsUdf",
+        emits=(
+            ("ENDPOINT_NAME", "VARCHAR(256)"),
+            ("VARIANT_NAME", "VARCHAR(256)"),
+            ("WINDOW_START", "VARCHAR(32)"),
+            ("WINDOW_END", "VARCHAR(32)"),
+            ("INVOCATIONS", "DECIMAL(18,0)"),
+            ("INVOCATION_4XX_ERRORS", "DECIMAL(18,0)"),
+            ("INVOCATION_5XX_ERRORS", "DECIMAL(18,0)"),
+            ("MODEL_LATENCY_AVG_US", "DOUBLE"),
+            ("MODEL_LATENCY_P50_US", "DOUBLE"),
+            ("MODEL_LATENCY_P99_US", "DOUBLE"),
+            ("MODEL_LATENCY_MAX_US", "DOUBLE"),
+        ),
     ),
 )
 

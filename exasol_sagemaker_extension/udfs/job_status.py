@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from exasol_sagemaker_extension.autopilot.job_status import job_status
+from exasol_sagemaker_extension.autopilot.job_status import JobStatus, job_status
 from exasol_sagemaker_extension.udfs.request import UdfRequest
 
 
@@ -17,13 +17,17 @@ class JobStatusUdf:
 
     def run(self, ctx: Any) -> None:
         request = UdfRequest(ctx[0])
-        status = job_status(request.aws_session(self._exa), request.text("job_name", required=True) or "")
-        ctx.emit(
-            status.status,
-            status.secondary_status,
-            status.failure_reason,
-            status.best_candidate_name,
-            status.objective_metric_name,
-            status.objective_metric_value,
-            status.problem_type,
-        )
+        emit_status(ctx, job_status(request.aws_session(self._exa), request.text("job_name", required=True) or ""))
+
+
+def emit_status(ctx: Any, status: JobStatus) -> None:
+    """One row in the column order of ``udf_ddl.JOB_STATUS_EMITS`` (the status and the stop UDF share it)."""
+    ctx.emit(
+        status.status,
+        status.secondary_status,
+        status.failure_reason,
+        status.best_candidate_name,
+        status.objective_metric_name,
+        status.objective_metric_value,
+        status.problem_type,
+    )

@@ -42,14 +42,15 @@ def create_job(sagemaker: Any, name: str, input_uri: str, output_uri: str, targe
 
 
 def wait_for_job(sagemaker: Any, name: str, timeout: float = 90) -> tuple[dict[str, Any], list[str]]:
-    """Poll until the job leaves InProgress; returns the description and the secondary statuses seen."""
+    """Poll until the job has ended (not InProgress or Stopping); returns the description and the secondary
+    statuses seen."""
     seen: list[str] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = sagemaker.describe_auto_ml_job_v2(AutoMLJobName=name)
         if not seen or seen[-1] != job["AutoMLJobSecondaryStatus"]:
             seen.append(job["AutoMLJobSecondaryStatus"])
-        if job["AutoMLJobStatus"] != "InProgress":
+        if job["AutoMLJobStatus"] not in ("InProgress", "Stopping"):
             return job, seen
         time.sleep(0.2)
     raise AssertionError(f"job {name} still running after {timeout} s; statuses {seen}")

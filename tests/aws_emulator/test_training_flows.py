@@ -37,6 +37,7 @@ def test_churn_binary_classification_end_to_end(sagemaker, runtime, s3, bucket):
     # no MaxCandidates and 3600 s allowed, so the emulator's 8 s cap ends the search, and the status says so
     assert statuses[-1] == "MaxAutoMLJobRuntimeReached"
     assert set(statuses) <= {"Starting", "AnalyzingData", "FeatureEngineering", "ModelTuning",
+                             "GeneratingExplainabilityReport", "GeneratingModelInsightsReport",
                              "MaxAutoMLJobRuntimeReached"}
     resolved = job["ResolvedAttributes"]
     assert resolved["AutoMLProblemTypeResolvedAttributes"]["TabularResolvedAttributes"]["ProblemType"] == \

@@ -28,6 +28,13 @@ def test_the_model_beats_guessing_the_majority(tutorial_result):
     assert metrics["ACCURACY"] > BASE_RATE_OF_NO_CHURN
 
 
+def test_the_tutorial_shows_the_best_candidates_top_features_from_its_report(tutorial_result):
+    names = [name for name, _ in tutorial_result.top_features]
+    importances = [importance for _, importance in tutorial_result.top_features]
+    assert len(names) == 5 and set(names) <= {c.name for c in CHURN.columns} - {KEY, TARGET}
+    assert importances == sorted(importances, reverse=True) and importances[0] > 0
+
+
 def test_every_held_back_customer_is_scored_once_with_its_own_features(tutorial_result, console):
     joined = console.rows(f'''SELECT COUNT(*), COUNT(DISTINCT S."ROW_KEY"),
         SUM(CASE WHEN S."DAY_MINS" = T."DAY_MINS" AND S."INTL_PLAN" = T."INTL_PLAN" THEN 1 ELSE 0 END)

@@ -128,6 +128,8 @@ def test_the_tutorial_runs_verbatim_block_by_block(workdir, up_with_defaults, mo
     assert by_start["IMPORT INTO DEMO.CHURN FROM CSV AT AWS_CONN FILE 'sme-local-datasets/DEMO.CHURN.csv'"][0] == 3333
     assert by_start["EXECUTE SCRIPT SME.SME_POLL_SAGEMAKER_AUTOPILOT_JOB_STATUS"][1][0][0] == "Completed"
     assert by_start["EXECUTE SCRIPT SME.SME_LIST_SAGEMAKER_AUTOPILOT_CANDIDATES"][1]  # a leaderboard
+    explained = by_start["EXECUTE SCRIPT SME.SME_EXPLAIN_SAGEMAKER_AUTOPILOT_JOB"][1]
+    assert explained[0][1] == "FEATURE_IMPORTANCE" and explained[0][4] == 1  # the top feature first
     metric_rows = by_start["EXECUTE SCRIPT SME.SME_EVALUATE_PREDICTIONS"][1]
     metrics = {metric: value for metric, value, _, predicted in metric_rows if predicted is None}
     assert metrics["ACCURACY"] > 0.85 and metrics["ROC_AUC"] > 0.7, metric_rows  # "stays": 0.85, AUC 0.5

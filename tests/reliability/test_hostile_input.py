@@ -200,6 +200,15 @@ def script_cases(stack) -> dict[str, st.SearchStrategy]:
         "SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT": positional(
             "SME_DELETE_SAGEMAKER_AUTOPILOT_ENDPOINT", argument("no-such-endpoint"), argument(connection),
             argument("eu-west-1")),
+        "SME_STOP_SAGEMAKER_AUTOPILOT_JOB": positional(
+            "SME_STOP_SAGEMAKER_AUTOPILOT_JOB", argument("no-such-job"), argument(connection), argument("eu-west-1")),
+        "SME_EXPLAIN_SAGEMAKER_AUTOPILOT_JOB": positional(
+            "SME_EXPLAIN_SAGEMAKER_AUTOPILOT_JOB", argument("no-such-job"), argument(connection),
+            argument("eu-west-1")),
+        "SME_SHOW_SAGEMAKER_AUTOPILOT_ENDPOINT_METRICS": positional(
+            "SME_SHOW_SAGEMAKER_AUTOPILOT_ENDPOINT_METRICS", argument("no-such-endpoint"),
+            argument("2026-01-01 00:00:00"), argument("2026-01-01 01:00:00"), argument(connection),
+            argument("eu-west-1")),
         "SME_RECONCILE_SAGEMAKER_RESOURCES": positional(
             "SME_RECONCILE_SAGEMAKER_RESOURCES", argument(connection), argument("eu-west-1"), argument("list")),
     }

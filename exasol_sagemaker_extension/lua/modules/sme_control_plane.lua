@@ -31,6 +31,19 @@ function M.call(udf_name, request, failure)
     return database.run(sql, { request_json = json.encode(request) }, failure)
 end
 
+-- The first `column_count` columns of every row of a UDF's result, as plain Lua tables (for sorting/returning).
+function M.plain_rows(result, column_count)
+    local rows = {}
+    for i = 1, #result do
+        local row = {}
+        for j = 1, column_count do
+            row[j] = result[i][j]
+        end
+        rows[i] = row
+    end
+    return rows
+end
+
 -- Decodes a UDF's JSON answer and checks that it has the given keys (E-SME-19 otherwise).
 function M.decode_answer(udf_name, text, keys)
     local ok, answer = pcall(cjson.decode, text)

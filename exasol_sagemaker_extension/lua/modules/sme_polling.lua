@@ -17,16 +17,21 @@ M.RESULT_COLUMNS = "JOB_STATUS VARCHAR(32) UTF8, JOB_SECONDARY_STATUS VARCHAR(64
 local STATUS_KEYS = { "job_status", "secondary_status", "failure_reason", "best_candidate_name",
     "objective_metric_name", "objective_metric_value", "problem_type" }
 
-function M.poll(job_name, connection_name, aws_region)
+-- Calls a control-plane UDF about one job with the job's AWS settings (the arguments win over its metadata row);
+-- `failure(job_name)` describes a failed call (built once the name is known to be valid). Returns the UDF's
+-- result and the metadata row (nil for a job started elsewhere).
+function M.job_udf_call(udf_name, job_name, connection_name, aws_region, failure)
     aws_names.check_job_name(values.present(job_name))
     local job = jobs_metadata.find(job_name)
     local aws = script_args.aws_settings(connection_name, aws_region, job)
     local request = control_plane.request(aws, { job_name = job_name })
-    local result = control_plane.call("SME_AUTOPILOT_JOB_STATUS_UDF", request, {
-        code = "E-SME-21",
-        message = string.format("Polling the status of job %q failed", job_name),
-        mitigations = { "Check the job name, the AWS connection and the region." },
-    })
+    return control_plane.call(udf_name, request, failure(job_name)), job
+end
+
+-- Calls a UDF that emits one status row (the status UDF, the stop UDF) for `job_name` and stores the status in
+-- the job's metadata row when there is one; `failure` as for job_udf_call, `update_code` a failed update.
+function M.job_status_call(udf_name, job_name, connection_name, aws_region, failure, update_code)
+    local result, job = M.job_udf_call(udf_name, job_name, connection_name, aws_region, failure)
     local status, row = {}, {}
     for i, key in ipairs(STATUS_KEYS) do
         status[key] = values.present(result[1][i])
@@ -34,13 +39,23 @@ function M.poll(job_name, connection_name, aws_region)
     end
     if job ~= nil then
         jobs_metadata.update_status(job_name, status, {
-            code = "E-SME-22",
+            code = update_code,
             message = string.format("The status of job %q was read, but storing it in SME_METADATA_AUTOPILOT_JOBS"
                 .. " failed", job_name),
             mitigations = { "Make sure you may update SME_METADATA_AUTOPILOT_JOBS." },
         })
     end
     return { row }, M.RESULT_COLUMNS
+end
+
+function M.poll(job_name, connection_name, aws_region)
+    return M.job_status_call("SME_AUTOPILOT_JOB_STATUS_UDF", job_name, connection_name, aws_region, function(name)
+        return {
+            code = "E-SME-21",
+            message = string.format("Polling the status of job %q failed", name),
+            mitigations = { "Check the job name, the AWS connection and the region." },
+        }
+    end, "E-SME-22")
 end
 
 return M

@@ -12,6 +12,10 @@ def _normalise(sql: str) -> str:
     return re.sub(r"\s*([(),])\s*", r"\1", re.sub(r"\s+", " ", sql)).strip()
 
 
+def _udf(name):
+    return next(udf for udf in CONTROL_PLANE_UDFS if udf.name == name)
+
+
 def test_the_udfs_of_the_developer_guide_in_its_order():
     guide = (Path(__file__).parents[3] / "doc" / "developer_guide.md").read_text(encoding="utf-8")
     section = guide.split("## UDFs installed by `sme-deploy`", 1)[1].split("\n## ", 1)[0]
@@ -41,7 +45,8 @@ def test_emitting_udf_quotes_its_columns_and_schema():
 
 
 def test_status_and_candidate_columns_match_the_guide():
-    status, candidates = CONTROL_PLANE_UDFS[1], CONTROL_PLANE_UDFS[2]
+    status, candidates = _udf("SME_AUTOPILOT_JOB_STATUS_UDF"), _udf("SME_AUTOPILOT_CANDIDATES_UDF")
+    assert _udf("SME_AUTOPILOT_JOB_STOP_UDF").result_clause() == status.result_clause()
     assert _normalise(status.result_clause()) == _normalise(
         'EMITS ("JOB_STATUS" VARCHAR(32), "SECONDARY_STATUS" VARCHAR(64), "FAILURE_REASON" VARCHAR(2000000), '
         '"BEST_CANDIDATE_NAME" VARCHAR(256), "OBJECTIVE_METRIC_NAME" VARCHAR(32), "OBJECTIVE_METRIC_VALUE" DOUBLE, '

@@ -71,6 +71,21 @@ def description_script():
     run = EndpointDescriptionUdf(exa).run  # noqa: F821
 
 
+def stop_script():
+    from exasol_sagemaker_extension.udfs.job_stopping import JobStoppingUdf
+    run = JobStoppingUdf(exa).run  # noqa: F821
+
+
+def explanation_script():
+    from exasol_sagemaker_extension.udfs.explanation import ExplanationUdf
+    run = ExplanationUdf(exa).run  # noqa: F821
+
+
+def metrics_script():
+    from exasol_sagemaker_extension.udfs.endpoint_metrics import EndpointMetricsUdf
+    run = EndpointMetricsUdf(exa).run  # noqa: F821
+
+
 def aws_connection(user: str = "AKIAEXAMPLE", password: str = SECRET) -> dict[str, Connection]:
     return {CONNECTION: Connection(address=ADDRESS, user=user, password=password)}
 
