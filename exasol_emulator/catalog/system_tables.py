@@ -1,5 +1,5 @@
 """The SYS tables Exasol clients and the product read: columns, tables, views, schemas, scripts, connections,
-parameters and objects, built on demand from DuckDB and the catalog store.
+parameters, objects, users and grants, built on demand from DuckDB and the catalog store.
 
 A system table is materialised per query (it is small), so it is always current and needs no invalidation.
 Passwords appear in none of them; EXA_ALL_CONNECTIONS has no CONNECTION_STRING, as in Exasol 8.
@@ -18,7 +18,6 @@ from exasol_emulator.catalog.relations import relations, user_schemas
 from exasol_emulator.catalog.store import CatalogStore
 from exasol_emulator.catalog.types import BOOLEAN, ExaType, TIMESTAMP, decimal, varchar
 
-ADMIN_USER = "SYS"
 NAME = varchar(128)
 TEXT = varchar(2_000_000)
 ID = decimal(20, 0)
@@ -36,6 +35,12 @@ class SystemContext:
     cursor: duckdb.DuckDBPyConnection
     store: CatalogStore
     session_parameters: dict[str, str]
+    admin_user: str = "SYS"
+    user: str = "SYS"
+
+    def owner(self, schema: str) -> str:
+        """Objects belong to their schema's owner; schemas without one recorded are the admin's."""
+        return self.store.schema_owner(schema) or self.admin_user
 
 
 def _columns_table(context: SystemContext) -> SystemTable:
@@ -57,7 +62,7 @@ def _columns_table(context: SystemContext) -> SystemTable:
                 relation.schema, relation.name, relation.kind, column.name, exa_type.column_type(),
                 exa_type.type_id(), exa_type.max_size(), exa_type.precision if numeric else None,
                 exa_type.scale if numeric else None, position, False, column.nullable, False, None,
-                column.default, None, ADMIN_USER, relation.object_id, None,
+                column.default, None, context.owner(relation.schema), relation.object_id, None,
                 context.store.comment(relation.schema, relation.name, column.name),
             ))
     return SystemTable(columns, rows)
@@ -71,7 +76,7 @@ def _tables_table(context: SystemContext) -> SystemTable:
         ("DELETE_PERCENTAGE", decimal(4, 1)), ("TABLE_COMMENT", varchar(2000)),
     ]
     rows = [
-        (r.schema, r.name, ADMIN_USER, r.object_id, False, False, False, r.row_count, 0,
+        (r.schema, r.name, context.owner(r.schema), r.object_id, False, False, False, r.row_count, 0,
          context.store.comment(r.schema, r.name))
         for r in relations(context.cursor, context.store) if r.kind == "TABLE"
     ]
@@ -84,7 +89,7 @@ def _views_table(context: SystemContext) -> SystemTable:
         ("VIEW_OBJECT_ID", ID), ("VIEW_TEXT", TEXT), ("VIEW_COMMENT", varchar(2000)),
     ]
     rows = [
-        (r.schema, r.name, r.schema, ADMIN_USER, r.object_id, context.store.view_text(r.schema, r.name),
+        (r.schema, r.name, r.schema, context.owner(r.schema), r.object_id, context.store.view_text(r.schema, r.name),
          context.store.comment(r.schema, r.name))
         for r in relations(context.cursor, context.store) if r.kind == "VIEW"
     ]
@@ -96,7 +101,8 @@ def _schemas_table(context: SystemContext) -> SystemTable:
         ("SCHEMA_NAME", NAME), ("SCHEMA_OWNER", NAME), ("SCHEMA_OBJECT_ID", ID), ("SCHEMA_IS_VIRTUAL", BOOLEAN),
         ("SCHEMA_COMMENT", varchar(2000)),
     ]
-    rows = [(name, ADMIN_USER, oid, False, context.store.comment(name)) for name, oid in user_schemas(context.cursor)]
+    rows = [(name, context.owner(name), oid, False, context.store.comment(name))
+            for name, oid in user_schemas(context.cursor)]
     return SystemTable(columns, rows)
 
 
@@ -107,7 +113,7 @@ def _scripts_table(context: SystemContext) -> SystemTable:
         ("SCRIPT_RESULT_TYPE", varchar(40)), ("SCRIPT_TEXT", TEXT), ("SCRIPT_COMMENT", varchar(2000)),
     ]
     rows = [
-        (s.schema, s.name, ADMIN_USER, s.object_id, s.script_type, s.language, s.input_type, s.result_type,
+        (s.schema, s.name, context.owner(s.schema), s.object_id, s.script_type, s.language, s.input_type, s.result_type,
          s.text, s.comment)
         for s in sorted(context.store.scripts(), key=lambda s: (s.schema, s.name))
     ]
@@ -150,18 +156,65 @@ def _objects_table(context: SystemContext) -> SystemTable:
         ("OBJECT_COMMENT", varchar(2000)),
     ]
     schema_ids = dict(user_schemas(context.cursor))
-    rows = [(name, "SCHEMA", ADMIN_USER, oid, None, None, None, False, context.store.comment(name))
+    rows = [(name, "SCHEMA", context.owner(name), oid, None, None, None, False, context.store.comment(name))
             for name, oid in schema_ids.items()]
     rows += [
-        (r.name, r.kind, ADMIN_USER, r.object_id, r.schema, "SCHEMA", schema_ids.get(r.schema), False,
+        (r.name, r.kind, context.owner(r.schema), r.object_id, r.schema, "SCHEMA", schema_ids.get(r.schema), False,
          context.store.comment(r.schema, r.name))
         for r in relations(context.cursor, context.store)
     ]
     rows += [
-        (s.name, "SCRIPT", ADMIN_USER, s.object_id, s.schema, "SCHEMA", schema_ids.get(s.schema), False, s.comment)
+        (s.name, "SCRIPT", context.owner(s.schema), s.object_id, s.schema, "SCHEMA", schema_ids.get(s.schema), False,
+         s.comment)
         for s in context.store.scripts()
     ]
     return SystemTable(columns, rows)
+
+
+def _users_table(context: SystemContext) -> SystemTable:
+    """A subset of EXA_DBA_USERS / EXA_ALL_USERS: the admin and every created user (no password column)."""
+    columns = [("USER_NAME", NAME), ("CREATED", TIMESTAMP), ("USER_COMMENT", varchar(2000))]
+    rows = [(context.admin_user, None, None)] + [
+        (u.name, datetime.fromisoformat(u.created), None) for u in sorted(context.store.users(), key=lambda u: u.name)
+    ]
+    return SystemTable(columns, rows)
+
+
+def _current_user_table(context: SystemContext) -> SystemTable:
+    table = _users_table(context)
+    return SystemTable(table.columns, [row for row in table.rows if row[0] == context.user])
+
+
+def _system_privileges_table(context: SystemContext) -> SystemTable:
+    columns = [("GRANTEE", NAME), ("PRIVILEGE", NAME), ("ADMIN_OPTION", BOOLEAN)]
+    rows = [(g.grantee, g.privilege, g.with_admin) for g in context.store.grants()
+            if g.on_kind is None and g.privilege != "DBA"]
+    return SystemTable(columns, sorted(rows))
+
+
+def _role_privileges_table(context: SystemContext) -> SystemTable:
+    columns = [("GRANTEE", NAME), ("GRANTED_ROLE", NAME), ("ADMIN_OPTION", BOOLEAN)]
+    rows = [(context.admin_user, "DBA", True)] + sorted(
+        (g.grantee, g.privilege, g.with_admin) for g in context.store.grants() if g.on_kind is None and g.privilege == "DBA")
+    return SystemTable(columns, rows)
+
+
+def _object_privileges_table(context: SystemContext) -> SystemTable:
+    columns = [("OBJECT_SCHEMA", NAME), ("OBJECT_NAME", NAME), ("OBJECT_TYPE", varchar(40)), ("PRIVILEGE", NAME),
+               ("GRANTEE", NAME), ("OWNER", NAME)]
+    rows = [
+        (g.on_schema if g.on_kind == "OBJECT" else None, g.on_name or g.on_schema, g.on_kind, g.privilege, g.grantee,
+         context.owner(g.on_schema or ""))
+        for g in context.store.grants() if g.on_kind in ("SCHEMA", "OBJECT")
+    ]
+    return SystemTable(columns, sorted(rows, key=repr))
+
+
+def _connection_privileges_table(context: SystemContext) -> SystemTable:
+    """GRANT CONNECTION rows; ACCESS grants (Exasol's EXA_DBA_RESTRICTED_OBJ_PRIVS / OBJ_PRIVS) are left out."""
+    columns = [("GRANTEE", NAME), ("GRANTED_CONNECTION", NAME), ("ADMIN_OPTION", BOOLEAN)]
+    rows = [(g.grantee, g.on_name, g.with_admin) for g in context.store.grants() if g.privilege == "CONNECTION"]
+    return SystemTable(columns, sorted(rows))
 
 
 _BUILDERS: dict[str, Callable[[SystemContext], SystemTable]] = {}
@@ -175,6 +228,9 @@ _BUILDERS.update({
     "EXA_ALL_SCHEMAS": _schemas_table, "EXA_SCHEMAS": _schemas_table, "EXA_DBA_SCHEMAS": _schemas_table,
     "EXA_DBA_CONNECTIONS": _dba_connections_table, "EXA_ALL_CONNECTIONS": _all_connections_table,
     "EXA_USER_CONNECTIONS": _all_connections_table, "EXA_PARAMETERS": _parameters_table,
+    "EXA_DBA_USERS": _users_table, "EXA_ALL_USERS": _users_table, "EXA_USER_USERS": _current_user_table,
+    "EXA_DBA_SYS_PRIVS": _system_privileges_table, "EXA_DBA_ROLE_PRIVS": _role_privileges_table,
+    "EXA_DBA_OBJ_PRIVS": _object_privileges_table, "EXA_DBA_CONNECTION_PRIVS": _connection_privileges_table,
 })
 
 

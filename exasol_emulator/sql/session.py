@@ -33,6 +33,7 @@ from exasol_emulator.sql.errors import (
 )
 from exasol_emulator.sql.lexer import WORD, quote_identifier, tokenize
 from exasol_emulator.sql.preprocess import preprocess
+from exasol_emulator.sql.privileges import Privileges
 from exasol_emulator.sql.recogniser import recognise
 from exasol_emulator.sql.results import QueryResult, Result, RowCountResult
 from exasol_emulator.sql.statements import ExasolStatements
@@ -53,9 +54,11 @@ MAX_BIGINT_PRECISION = 18
 class Session:
     """Executes statements for one logged-in client (or for a Lua script running inside it)."""
 
-    def __init__(self, database: Database, session_id: int) -> None:
+    def __init__(self, database: Database, session_id: int, user: str = "SYS") -> None:
         self.database = database
         self.id = session_id
+        self.user = user
+        self.privileges = Privileges(database.store, user, database.admin_user)
         self.cursor = database.duckdb.cursor()
         self.current_schema: str | None = None
         self.autocommit = True
@@ -163,7 +166,7 @@ class Session:
 
     def session_values(self) -> rewrite.SessionValues:
         now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-        return rewrite.SessionValues(self.id, self.statement_id, self.current_schema, now)
+        return rewrite.SessionValues(self.id, self.statement_id, self.current_schema, now, self.user)
 
     def prepare(self, sql: str) -> tuple[list[tuple[str, ExaType]] | None, int]:
         """Describe a statement without running it: result columns (queries) and the number of ``?``."""
@@ -329,6 +332,7 @@ class Session:
         tree = sleep.bind_calls(tree, self.id)
         system_tables = rewrite.resolve_special_tables(tree)
         rewrite.qualify_tables(tree, self.current_schema)
+        self.privileges.check_sql(tree)
         declared = rewrite.convert_data_types(tree)
         return tree, declared, system_tables
 
@@ -433,6 +437,7 @@ class Session:
                 store.set_column_types(*target, {name: t.column_type() for name, t in declared.items()})
         elif isinstance(tree, exp.Drop) and kind in ("TABLE", "VIEW"):
             store.forget_relation(*target)
+            store.forget_object_grants(*target)
         elif isinstance(tree, exp.Alter):
             for name, exa_type in declared.items():
                 existing = store.column_types(*target)
@@ -446,7 +451,8 @@ class Session:
         return dict(self._result_columns(created, query))
 
     def _materialise_system_table(self, name: str) -> None:
-        table = build_system_table(name, SystemContext(self.cursor, self.database.store, dict(self.parameters)))
+        table = build_system_table(name, SystemContext(self.cursor, self.database.store, dict(self.parameters),
+                                                       self.database.admin_user, self.user))
         self.load_temp_table(rewrite.SYSTEM_TABLE_PREFIX + name, table.columns, table.rows)
 
     def load_temp_table(self, name: str, columns: list[tuple[str, ExaType]], rows: list[tuple]) -> None:
