@@ -7,6 +7,7 @@ Passwords appear in none of them; EXA_ALL_CONNECTIONS has no CONNECTION_STRING, 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
@@ -37,6 +38,10 @@ class SystemContext:
     session_parameters: dict[str, str]
     admin_user: str = "SYS"
     user: str = "SYS"
+    # what the session's user holds: EXA_SESSION_PRIVS, and which objects EXA_ALL_*/EXA_USER_* list ("to which
+    # the current user has access"); EXA_DBA_* list everything
+    session_privileges: frozenset[str] = frozenset()
+    visible: Callable[[str, str], bool] = lambda schema, name: True
 
     def owner(self, schema: str) -> str:
         """Objects belong to their schema's owner; schemas without one recorded are the admin's."""
@@ -54,7 +59,7 @@ def _columns_table(context: SystemContext) -> SystemTable:
         ("STATUS", varchar(30)), ("COLUMN_COMMENT", varchar(2000)),
     ]
     rows = []
-    for relation in relations(context.cursor, context.store):
+    for relation in _visible_relations(context):
         for position, column in enumerate(relation.columns, start=1):
             exa_type = column.exa_type
             numeric = exa_type.name == "DECIMAL"
@@ -78,7 +83,7 @@ def _tables_table(context: SystemContext) -> SystemTable:
     rows = [
         (r.schema, r.name, context.owner(r.schema), r.object_id, False, False, False, r.row_count, 0,
          context.store.comment(r.schema, r.name))
-        for r in relations(context.cursor, context.store) if r.kind == "TABLE"
+        for r in _visible_relations(context) if r.kind == "TABLE"
     ]
     return SystemTable(columns, rows)
 
@@ -91,7 +96,7 @@ def _views_table(context: SystemContext) -> SystemTable:
     rows = [
         (r.schema, r.name, r.schema, context.owner(r.schema), r.object_id, context.store.view_text(r.schema, r.name),
          context.store.comment(r.schema, r.name))
-        for r in relations(context.cursor, context.store) if r.kind == "VIEW"
+        for r in _visible_relations(context) if r.kind == "VIEW"
     ]
     return SystemTable(columns, rows)
 
@@ -115,7 +120,7 @@ def _scripts_table(context: SystemContext) -> SystemTable:
     rows = [
         (s.schema, s.name, context.owner(s.schema), s.object_id, s.script_type, s.language, s.input_type, s.result_type,
          s.text, s.comment)
-        for s in sorted(context.store.scripts(), key=lambda s: (s.schema, s.name))
+        for s in sorted(context.store.scripts(), key=lambda s: (s.schema, s.name)) if context.visible(s.schema, s.name)
     ]
     return SystemTable(columns, rows)
 
@@ -161,14 +166,22 @@ def _objects_table(context: SystemContext) -> SystemTable:
     rows += [
         (r.name, r.kind, context.owner(r.schema), r.object_id, r.schema, "SCHEMA", schema_ids.get(r.schema), False,
          context.store.comment(r.schema, r.name))
-        for r in relations(context.cursor, context.store)
+        for r in _visible_relations(context)
     ]
     rows += [
         (s.name, "SCRIPT", context.owner(s.schema), s.object_id, s.schema, "SCHEMA", schema_ids.get(s.schema), False,
          s.comment)
-        for s in context.store.scripts()
+        for s in context.store.scripts() if context.visible(s.schema, s.name)
     ]
     return SystemTable(columns, rows)
+
+
+def _visible_relations(context: SystemContext) -> list:
+    return [r for r in relations(context.cursor, context.store) if context.visible(r.schema, r.name)]
+
+
+def _session_privileges_table(context: SystemContext) -> SystemTable:
+    return SystemTable([("PRIVILEGE", NAME)], [(p,) for p in sorted(context.session_privileges)])
 
 
 def _users_table(context: SystemContext) -> SystemTable:
@@ -231,6 +244,7 @@ _BUILDERS.update({
     "EXA_DBA_USERS": _users_table, "EXA_ALL_USERS": _users_table, "EXA_USER_USERS": _current_user_table,
     "EXA_DBA_SYS_PRIVS": _system_privileges_table, "EXA_DBA_ROLE_PRIVS": _role_privileges_table,
     "EXA_DBA_OBJ_PRIVS": _object_privileges_table, "EXA_DBA_CONNECTION_PRIVS": _connection_privileges_table,
+    "EXA_SESSION_PRIVS": _session_privileges_table,
 })
 
 
@@ -244,4 +258,6 @@ def is_system_table(name: str) -> bool:
 
 
 def build_system_table(name: str, context: SystemContext) -> SystemTable:
+    if name.startswith("EXA_DBA_"):
+        context = dataclasses.replace(context, visible=lambda schema, object_name: True)
     return _BUILDERS[name](context)

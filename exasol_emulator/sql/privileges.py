@@ -68,6 +68,21 @@ class Privileges:
     def has_system(self, privilege: str) -> bool:
         return self.is_dba() or any(g.privilege == privilege and g.on_kind is None for g in self._grants())
 
+    def system_privileges(self) -> frozenset[str]:
+        """Every system privilege the user holds (EXA_SESSION_PRIVS); the DBA holds them all."""
+        if self.is_dba():
+            return SYSTEM_PRIVILEGES
+        return frozenset(g.privilege for g in self._grants() if g.on_kind is None and g.privilege not in ROLES)
+
+    def can_see(self, schema: str, name: str) -> bool:
+        """Whether EXA_ALL_* lists the object: the user may use it in some way (owner, a grant on it or its schema,
+        or an ANY privilege for tables or scripts)."""
+        if self.is_dba() or self.owns_schema(schema) or self.has_system("SELECT ANY TABLE") \
+                or self.has_system("EXECUTE ANY SCRIPT"):
+            return True
+        return any((g.on_kind == "SCHEMA" and g.on_schema == schema)
+                   or (g.on_kind == "OBJECT" and (g.on_schema, g.on_name) == (schema, name)) for g in self._grants())
+
     def schema_owner(self, schema: str) -> str:
         return self._store.schema_owner(schema) or self._admin_user
 

@@ -451,8 +451,9 @@ class Session:
         return dict(self._result_columns(created, query))
 
     def _materialise_system_table(self, name: str) -> None:
-        table = build_system_table(name, SystemContext(self.cursor, self.database.store, dict(self.parameters),
-                                                       self.database.admin_user, self.user))
+        context = SystemContext(self.cursor, self.database.store, dict(self.parameters), self.database.admin_user,
+                                self.user, self.privileges.system_privileges(), self.privileges.can_see)
+        table = build_system_table(name, context)
         self.load_temp_table(rewrite.SYSTEM_TABLE_PREFIX + name, table.columns, table.rows)
 
     def load_temp_table(self, name: str, columns: list[tuple[str, ExaType]], rows: list[tuple]) -> None:

@@ -184,3 +184,13 @@ def test_login_as_a_created_user_needs_create_session(emulator, connect):
     user = connect(user="login_user", password="Secret1")
     assert user.execute("SELECT CURRENT_USER").fetchval() == "LOGIN_USER"
     assert admin.execute("SELECT CURRENT_USER").fetchval() == "SYS"
+
+
+def test_system_tables_show_what_the_user_may_use(admin, ana):
+    assert ana.execute("SELECT COUNT(*) FROM EXA_ALL_COLUMNS WHERE COLUMN_SCHEMA = 'S'").rows == [(0,)]
+    assert ana.execute("SELECT PRIVILEGE FROM EXA_SESSION_PRIVS").rows == [("CREATE SESSION",)]
+    admin.execute("GRANT SELECT ON s.t TO ana")
+    assert ana.execute("SELECT COLUMN_TABLE, COLUMN_NAME FROM EXA_ALL_COLUMNS WHERE COLUMN_SCHEMA = 'S'").rows == [
+        ("T", "A")]
+    assert ana.execute("SELECT COUNT(*) FROM EXA_DBA_TABLES WHERE TABLE_SCHEMA = 'S'").rows == [(1,)]
+    assert ("CREATE CONNECTION",) in admin.execute("SELECT PRIVILEGE FROM EXA_SESSION_PRIVS").rows
