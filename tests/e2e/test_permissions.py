@@ -182,6 +182,12 @@ def test_a_deployer_without_create_script_is_refused_before_any_endpoint(deploye
     assert endpoints == []
 
 
+def test_the_analyst_may_reconcile_with_the_same_grants(deployed):
+    rows = deployed.console("ANALYST").records(
+        f"EXECUTE SCRIPT {deployed.stack.extension_schema}.SME_RECONCILE_SAGEMAKER_RESOURCES('AWS_CONN', NULL, 'list')")
+    assert isinstance(rows, list)
+
+
 def test_the_analyst_deletes_its_endpoint(deployed):
     outcomes = deployed.calls("ANALYST").delete(ENDPOINT)
     assert {row["RESOURCE_TYPE"]: row["OUTCOME"] for row in outcomes} == {
