@@ -74,7 +74,7 @@ class Emulator:
         if with_bucketfs:
             self.bucketfs_root.mkdir(parents=True, exist_ok=True)
         self._database = Database(self.data_dir, self.aws_endpoint_url, self._udf_workers,
-                                  self.bucketfs_root if with_bucketfs else None, self.release)
+                                  self.bucketfs_root if with_bucketfs else None, self.release, self._credentials.user)
         try:
             if with_bucketfs:
                 from exasol_emulator.bucketfs import BucketFsService

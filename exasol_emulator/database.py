@@ -27,11 +27,13 @@ DUCKDB_FILE = "exasol.duckdb"
 
 class Database:
     def __init__(self, data_dir: Path, aws_endpoint_url: str | None = None, udf_workers: int | None = None,
-                 bucketfs_root: Path | None = None, exasol_release: ExasolRelease | None = None) -> None:
+                 bucketfs_root: Path | None = None, exasol_release: ExasolRelease | None = None,
+                 admin_user: str = "SYS") -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir
         self.release = exasol_release or release()
         self.aws_endpoint_url = aws_endpoint_url
+        self.admin_user = admin_user.upper()  # the DBA, as SYS is in Exasol (sql/privileges.py)
         self.bucketfs_root = bucketfs_root
         self.duckdb = duckdb.connect(str(data_dir / DUCKDB_FILE))
         self.store = CatalogStore(data_dir)
@@ -44,9 +46,10 @@ class Database:
         self._session_ids = itertools.count(int(time.time() * 1000) * 1000)
         sleep.register(self.duckdb, self._stop_event)
 
-    def open_session(self) -> Session:
+    def open_session(self, user: str | None = None) -> Session:
+        """A session of ``user`` (a created user or the admin, default the admin)."""
         with self._lock:
-            session = Session(self, next(self._session_ids))
+            session = Session(self, next(self._session_ids), user or self.admin_user)
             self._sessions[session.id] = session
             return session
 

@@ -4,7 +4,8 @@ DuckDB is the source of truth for which schemas, tables, views and columns exist
 loses or does not have at all: the Exasol type of every column, view texts, comments, scripts, connections and
 system parameters. It is one JSON file next to the DuckDB file, rewritten atomically on every change, so a
 restart keeps scripts and connections exactly like tables. The file is created with mode 0600 because it
-holds connection passwords, which nothing else ever shows.
+holds connection and user passwords, which nothing else ever shows. Users, schema owners and grants live here
+too; what they allow is decided in ``exasol_emulator.sql.privileges``.
 """
 
 from __future__ import annotations
@@ -72,6 +73,36 @@ class Connection:
 
 
 @dataclass
+class User:
+    """A user created with CREATE USER (the admin user of the emulator is not stored: it is always there)."""
+
+    name: str
+    password: str
+    created: str
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One GRANT. ``privilege`` is a system privilege (``CREATE TABLE``), an object privilege (``SELECT``), the
+    role ``DBA``, ``CONNECTION`` (use in IMPORT/EXPORT) or ``ACCESS`` (read from a script).
+
+    ``on_kind`` is None for system privileges and roles, ``SCHEMA`` or ``OBJECT`` (table, view, script) for object
+    privileges, ``CONNECTION`` for the two connection privileges. ``for_kind`` restricts ACCESS to one script
+    (``SCRIPT``) or the scripts of one schema (``SCHEMA``). ``with_admin`` lets the grantee pass it on.
+    """
+
+    grantee: str
+    privilege: str
+    on_kind: str | None = None
+    on_schema: str | None = None
+    on_name: str | None = None
+    for_kind: str | None = None
+    for_schema: str | None = None
+    for_name: str | None = None
+    with_admin: bool = False
+
+
+@dataclass
 class CatalogState:
     column_types: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     view_texts: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -80,6 +111,9 @@ class CatalogState:
     connections: dict[str, Connection] = field(default_factory=dict)
     parameters: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PARAMETERS))
     next_object_id: int = 1000
+    users: dict[str, User] = field(default_factory=dict)
+    schema_owners: dict[str, str] = field(default_factory=dict)
+    grants: list[Grant] = field(default_factory=list)
 
 
 def utc_now_text() -> str:
@@ -108,6 +142,10 @@ class CatalogStore:
             connections={k: Connection(**v) for k, v in raw["connections"].items()},
             parameters=raw["parameters"],
             next_object_id=raw["next_object_id"],
+            # catalogs written before users existed have none of these
+            users={k: User(**v) for k, v in raw.get("users", {}).items()},
+            schema_owners=raw.get("schema_owners", {}),
+            grants=[Grant(**g) for g in raw.get("grants", [])],
         )
         for schema, scripts in raw["scripts"].items():
             state.scripts[schema] = {name: _script_from_json(s) for name, s in scripts.items()}
@@ -125,6 +163,9 @@ class CatalogStore:
             "connections": {k: dataclasses.asdict(v) for k, v in self._state.connections.items()},
             "parameters": self._state.parameters,
             "next_object_id": self._state.next_object_id,
+            "users": {k: dataclasses.asdict(v) for k, v in self._state.users.items()},
+            "schema_owners": self._state.schema_owners,
+            "grants": [dataclasses.asdict(g) for g in self._state.grants],
         }
         temporary = self._path.with_suffix(".tmp")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -176,6 +217,8 @@ class CatalogStore:
             self._state.column_types.pop(schema, None)
             self._state.view_texts.pop(schema, None)
             self._state.scripts.pop(schema, None)
+            self._state.schema_owners.pop(schema, None)
+            self._state.grants = [g for g in self._state.grants if schema not in (g.on_schema, g.for_schema)]
             for key in [k for k in self._state.comments if k == schema or k.startswith(f"{schema}.")]:
                 del self._state.comments[key]
             self._save()
@@ -233,6 +276,81 @@ class CatalogStore:
             removed = self._state.connections.pop(name, None) is not None
             self._save()
             return removed
+
+    # -- users, owners and grants -------------------------------------------------------------------------
+    def user(self, name: str) -> User | None:
+        with self._lock:
+            return self._state.users.get(name)
+
+    def users(self) -> list[User]:
+        with self._lock:
+            return list(self._state.users.values())
+
+    def put_user(self, user: User) -> None:
+        with self._lock:
+            self._state.users[user.name] = user
+            self._save()
+
+    def drop_user(self, name: str) -> bool:
+        """Forget the user and every grant to it."""
+        with self._lock:
+            removed = self._state.users.pop(name, None) is not None
+            self._state.grants = [g for g in self._state.grants if g.grantee != name]
+            self._save()
+            return removed
+
+    def schema_owner(self, schema: str) -> str | None:
+        """The user who owns the schema; None for schemas created before users existed (the admin's)."""
+        with self._lock:
+            return self._state.schema_owners.get(schema)
+
+    def schema_owners(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._state.schema_owners)
+
+    def set_schema_owner(self, schema: str, owner: str) -> None:
+        with self._lock:
+            self._state.schema_owners[schema] = owner
+            self._save()
+
+    def grants(self) -> list[Grant]:
+        with self._lock:
+            return list(self._state.grants)
+
+    def add_grant(self, grant: Grant) -> None:
+        """Record a grant; granting the same privilege again only ever adds the ADMIN OPTION."""
+        with self._lock:
+            same = [g for g in self._state.grants if dataclasses.replace(g, with_admin=False)
+                    == dataclasses.replace(grant, with_admin=False)]
+            if same and (same[0].with_admin or not grant.with_admin):
+                return
+            self._state.grants = [g for g in self._state.grants if g not in same] + [grant]
+            self._save()
+
+    def revoke(self, grant: Grant) -> bool:
+        """Remove a grant (with or without ADMIN OPTION); False if it was never given."""
+        with self._lock:
+            plain = dataclasses.replace(grant, with_admin=False)
+            kept = [g for g in self._state.grants if dataclasses.replace(g, with_admin=False) != plain]
+            removed = len(kept) != len(self._state.grants)
+            self._state.grants = kept
+            self._save()
+            return removed
+
+    def forget_connection_grants(self, name: str) -> None:
+        with self._lock:
+            self._state.grants = [g for g in self._state.grants if not (g.on_kind == "CONNECTION" and g.on_name == name)]
+            self._save()
+
+    def forget_object_grants(self, schema: str, name: str) -> None:
+        """Grants on a dropped table, view or script (and ACCESS restricted to a dropped script) go with it."""
+        with self._lock:
+            self._state.grants = [
+                g for g in self._state.grants
+                if not ((g.on_kind == "OBJECT" and (g.on_schema, g.on_name) == (schema, name))
+                        or (g.for_kind == "SCRIPT" and (g.for_schema, g.for_name) == (schema, name)))
+            ]
+            self._save()
 
     # -- system parameters ---------------------------------------------------------------------------------
     def parameter(self, name: str) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Callable
 
 import duckdb
 
@@ -62,3 +63,13 @@ class SystemContext:
     release: ExasolRelease = field(default_factory=release)
     sessions: tuple[SessionSnapshot, ...] = ()
     current_session_id: int | None = None
+    admin_user: str = ADMIN_USER
+    user: str = ADMIN_USER
+    # what the session's user holds: EXA_SESSION_PRIVS, and which objects EXA_ALL_*/EXA_USER_* list ("to which
+    # the current user has access"); EXA_DBA_* list everything
+    session_privileges: frozenset[str] = frozenset()
+    visible: Callable[[str, str], bool] = lambda schema, name: True
+
+    def owner(self, schema: str) -> str:
+        """Objects belong to their schema's owner; schemas without one recorded are the admin's."""
+        return self.store.schema_owner(schema) or self.admin_user

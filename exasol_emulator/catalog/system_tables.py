@@ -1,6 +1,6 @@
 """The SYS tables Exasol clients and the product read: columns, tables, views, schemas, scripts, connections,
-parameters and objects (here), sessions, object sizes and indices, keywords and types (their own modules), built
-on demand from DuckDB, the catalog store and the open sessions.
+parameters, objects, users and grants (here), sessions, object sizes and indices, keywords and types (their
+own modules), built on demand from DuckDB, the catalog store and the open sessions.
 
 A system table is materialised per query (it is small), so it is always current and needs no invalidation.
 Passwords appear in none of them; EXA_ALL_CONNECTIONS has no CONNECTION_STRING, as in Exasol 8.
@@ -8,13 +8,14 @@ Passwords appear in none of them; EXA_ALL_CONNECTIONS has no CONNECTION_STRING, 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Callable
 
 from exasol_emulator.catalog import dictionary_tables, session_tables, storage_tables
 from exasol_emulator.catalog.parameters import NLS_DEFAULTS
 from exasol_emulator.catalog.relations import relations, user_schemas
-from exasol_emulator.catalog.system_context import ADMIN_USER, ID, NAME, NUMBER, TEXT, SystemContext, SystemTable
+from exasol_emulator.catalog.system_context import ID, NAME, NUMBER, TEXT, SystemContext, SystemTable
 from exasol_emulator.catalog.types import BOOLEAN, TIMESTAMP, ExaType, decimal, varchar
 
 SYSTEM_SCHEMA = "SYS"
@@ -45,7 +46,7 @@ def _column_row(context: SystemContext, schema: str, table: str, kind: str, posi
     return (
         schema, table, kind, name, exa_type.column_type(with_precision), exa_type.type_id(), exa_type.max_size(),
         exa_type.precision if numeric or timestamp else None, exa_type.scale if numeric else None, position, False,
-        nullable, False, None, default, None, ADMIN_USER, object_id, None, comment,
+        nullable, False, None, default, None, context.owner(schema), object_id, None, comment,
     )
 
 
@@ -54,7 +55,7 @@ def _columns_table(context: SystemContext) -> SystemTable:
         _column_row(context, relation.schema, relation.name, relation.kind, position, column.name, column.exa_type,
                     column.nullable, column.default, relation.object_id,
                     context.store.comment(relation.schema, relation.name, column.name))
-        for relation in relations(context.cursor, context.store)
+        for relation in _visible_relations(context)
         for position, column in enumerate(relation.columns, start=1)
     ]
     return SystemTable(list(_COLUMN_COLUMNS), rows)
@@ -78,9 +79,9 @@ def _tables_table(context: SystemContext) -> SystemTable:
         ("DELETE_PERCENTAGE", decimal(4, 1)), ("TABLE_COMMENT", varchar(2000)),
     ]
     rows = [
-        (r.schema, r.name, ADMIN_USER, r.object_id, False, False, False, r.row_count, 0,
+        (r.schema, r.name, context.owner(r.schema), r.object_id, False, False, False, r.row_count, 0,
          context.store.comment(r.schema, r.name))
-        for r in relations(context.cursor, context.store) if r.kind == "TABLE"
+        for r in _visible_relations(context) if r.kind == "TABLE"
     ]
     return SystemTable(columns, rows)
 
@@ -91,9 +92,9 @@ def _views_table(context: SystemContext) -> SystemTable:
         ("VIEW_OBJECT_ID", ID), ("VIEW_TEXT", TEXT), ("VIEW_COMMENT", varchar(2000)),
     ]
     rows = [
-        (r.schema, r.name, r.schema, ADMIN_USER, r.object_id, context.store.view_text(r.schema, r.name),
+        (r.schema, r.name, r.schema, context.owner(r.schema), r.object_id, context.store.view_text(r.schema, r.name),
          context.store.comment(r.schema, r.name))
-        for r in relations(context.cursor, context.store) if r.kind == "VIEW"
+        for r in _visible_relations(context) if r.kind == "VIEW"
     ]
     return SystemTable(columns, rows)
 
@@ -103,7 +104,8 @@ def _schemas_table(context: SystemContext) -> SystemTable:
         ("SCHEMA_NAME", NAME), ("SCHEMA_OWNER", NAME), ("SCHEMA_OBJECT_ID", ID), ("SCHEMA_IS_VIRTUAL", BOOLEAN),
         ("SCHEMA_COMMENT", varchar(2000)),
     ]
-    rows = [(name, ADMIN_USER, oid, False, context.store.comment(name)) for name, oid in user_schemas(context.cursor)]
+    rows = [(name, context.owner(name), oid, False, context.store.comment(name))
+            for name, oid in user_schemas(context.cursor)]
     return SystemTable(columns, rows)
 
 
@@ -114,9 +116,9 @@ def _scripts_table(context: SystemContext) -> SystemTable:
         ("SCRIPT_RESULT_TYPE", varchar(40)), ("SCRIPT_TEXT", TEXT), ("SCRIPT_COMMENT", varchar(2000)),
     ]
     rows = [
-        (s.schema, s.name, ADMIN_USER, s.object_id, s.script_type, s.language, s.input_type, s.result_type,
+        (s.schema, s.name, context.owner(s.schema), s.object_id, s.script_type, s.language, s.input_type, s.result_type,
          s.text, s.comment)
-        for s in sorted(context.store.scripts(), key=lambda s: (s.schema, s.name))
+        for s in sorted(context.store.scripts(), key=lambda s: (s.schema, s.name)) if context.visible(s.schema, s.name)
     ]
     return SystemTable(columns, rows)
 
@@ -157,18 +159,73 @@ def _objects_table(context: SystemContext) -> SystemTable:
         ("OBJECT_COMMENT", varchar(2000)),
     ]
     schema_ids = dict(user_schemas(context.cursor))
-    rows = [(name, "SCHEMA", ADMIN_USER, oid, None, None, None, False, context.store.comment(name))
+    rows = [(name, "SCHEMA", context.owner(name), oid, None, None, None, False, context.store.comment(name))
             for name, oid in schema_ids.items()]
     rows += [
-        (r.name, r.kind, ADMIN_USER, r.object_id, r.schema, "SCHEMA", schema_ids.get(r.schema), False,
+        (r.name, r.kind, context.owner(r.schema), r.object_id, r.schema, "SCHEMA", schema_ids.get(r.schema), False,
          context.store.comment(r.schema, r.name))
-        for r in relations(context.cursor, context.store)
+        for r in _visible_relations(context)
     ]
     rows += [
-        (s.name, "SCRIPT", ADMIN_USER, s.object_id, s.schema, "SCHEMA", schema_ids.get(s.schema), False, s.comment)
-        for s in context.store.scripts()
+        (s.name, "SCRIPT", context.owner(s.schema), s.object_id, s.schema, "SCHEMA", schema_ids.get(s.schema), False,
+         s.comment)
+        for s in context.store.scripts() if context.visible(s.schema, s.name)
     ]
     return SystemTable(columns, rows)
+
+
+def _visible_relations(context: SystemContext) -> list:
+    return [r for r in relations(context.cursor, context.store) if context.visible(r.schema, r.name)]
+
+
+def _session_privileges_table(context: SystemContext) -> SystemTable:
+    return SystemTable([("PRIVILEGE", NAME)], [(p,) for p in sorted(context.session_privileges)])
+
+
+def _users_table(context: SystemContext) -> SystemTable:
+    """A subset of EXA_DBA_USERS / EXA_ALL_USERS: the admin and every created user (no password column)."""
+    columns = [("USER_NAME", NAME), ("CREATED", TIMESTAMP), ("USER_COMMENT", varchar(2000))]
+    rows = [(context.admin_user, None, None)] + [
+        (u.name, datetime.fromisoformat(u.created), None) for u in sorted(context.store.users(), key=lambda u: u.name)
+    ]
+    return SystemTable(columns, rows)
+
+
+def _current_user_table(context: SystemContext) -> SystemTable:
+    table = _users_table(context)
+    return SystemTable(table.columns, [row for row in table.rows if row[0] == context.user])
+
+
+def _system_privileges_table(context: SystemContext) -> SystemTable:
+    columns = [("GRANTEE", NAME), ("PRIVILEGE", NAME), ("ADMIN_OPTION", BOOLEAN)]
+    rows = [(g.grantee, g.privilege, g.with_admin) for g in context.store.grants()
+            if g.on_kind is None and g.privilege != "DBA"]
+    return SystemTable(columns, sorted(rows))
+
+
+def _role_privileges_table(context: SystemContext) -> SystemTable:
+    columns = [("GRANTEE", NAME), ("GRANTED_ROLE", NAME), ("ADMIN_OPTION", BOOLEAN)]
+    rows = [(context.admin_user, "DBA", True)] + sorted(
+        (g.grantee, g.privilege, g.with_admin) for g in context.store.grants() if g.on_kind is None and g.privilege == "DBA")
+    return SystemTable(columns, rows)
+
+
+def _object_privileges_table(context: SystemContext) -> SystemTable:
+    columns = [("OBJECT_SCHEMA", NAME), ("OBJECT_NAME", NAME), ("OBJECT_TYPE", varchar(40)), ("PRIVILEGE", NAME),
+               ("GRANTEE", NAME), ("OWNER", NAME)]
+    rows = [
+        (g.on_schema if g.on_kind == "OBJECT" else None, g.on_name or g.on_schema, g.on_kind, g.privilege, g.grantee,
+         context.owner(g.on_schema or ""))
+        for g in context.store.grants() if g.on_kind in ("SCHEMA", "OBJECT")
+    ]
+    return SystemTable(columns, sorted(rows, key=repr))
+
+
+def _connection_privileges_table(context: SystemContext) -> SystemTable:
+    """GRANT CONNECTION rows; ACCESS grants (Exasol's EXA_DBA_RESTRICTED_OBJ_PRIVS / OBJ_PRIVS) are left out."""
+    columns = [("GRANTEE", NAME), ("GRANTED_CONNECTION", NAME), ("ADMIN_OPTION", BOOLEAN)]
+    rows = [(g.grantee, g.on_name, g.with_admin) for g in context.store.grants() if g.privilege == "CONNECTION"]
+    return SystemTable(columns, sorted(rows))
 
 
 _BUILDERS: dict[str, Callable[[SystemContext], SystemTable]] = {}
@@ -188,6 +245,10 @@ _BUILDERS.update({
     "EXA_ALL_SESSIONS": session_tables.all_sessions_table,
     "EXA_SYS_COLUMNS": _sys_columns_table,
     "EXA_SQL_KEYWORDS": dictionary_tables.keywords_table, "EXA_SQL_TYPES": dictionary_tables.types_table,
+    "EXA_DBA_USERS": _users_table, "EXA_ALL_USERS": _users_table, "EXA_USER_USERS": _current_user_table,
+    "EXA_DBA_SYS_PRIVS": _system_privileges_table, "EXA_DBA_ROLE_PRIVS": _role_privileges_table,
+    "EXA_DBA_OBJ_PRIVS": _object_privileges_table, "EXA_DBA_CONNECTION_PRIVS": _connection_privileges_table,
+    "EXA_SESSION_PRIVS": _session_privileges_table,
 })
 
 
@@ -201,4 +262,6 @@ def is_system_table(name: str) -> bool:
 
 
 def build_system_table(name: str, context: SystemContext) -> SystemTable:
+    if name.startswith("EXA_DBA_"):
+        context = dataclasses.replace(context, visible=lambda schema, object_name: True)
     return _BUILDERS[name](context)

@@ -10,6 +10,7 @@ can interrupt a running statement. Every error answer carries an Exasol sqlCode 
 from __future__ import annotations
 
 import base64
+import hmac
 import json
 import logging
 import queue
@@ -28,6 +29,7 @@ from exasol_emulator.server.results_wire import ResultSets, result_header
 from exasol_emulator.server.websocket import OP_BINARY, WebSocket, WebSocketClosed
 from exasol_emulator.sql.errors import AUTHENTICATION_FAILED, SYNTAX_OR_UNKNOWN_OBJECT, SqlError
 from exasol_emulator.sql.results import QueryResult
+from exasol_emulator.sql.privileges import Privileges
 from exasol_emulator.sql.session import Session
 
 LOG = logging.getLogger(__name__)
@@ -141,10 +143,14 @@ class ClientConnection:
             "publicKeyModulus": format(numbers.n, "X"), "publicKeyExponent": format(numbers.e, "X"),
         }})
         credentials = self._receive()
-        if not self._authenticated(credentials):
+        user = self._authenticated(credentials)
+        if user is None:
             self._send(_error(AUTHENTICATION_FAILED, "Connection exception - authentication failed."))
             raise LoginFailed()
-        session = self._database.open_session()
+        if not Privileges(self._database.store, user, self._database.admin_user).has_system("CREATE SESSION"):
+            self._send(_error(AUTHENTICATION_FAILED, "Connection exception - insufficient privileges: CREATE SESSION."))
+            raise LoginFailed()
+        session = self._database.open_session(user)
         session.login = self._login_info(credentials)
         session.on_kill = self._ws.shutdown
         self._session = session
@@ -171,13 +177,21 @@ class ClientConnection:
         return LoginInfo(client=client, driver=text("driverName"), os_user=text("clientOsUsername"),
                          os_name=text("clientOs"), host=self._ws.peer_host, encrypted=self._ws.encrypted)
 
-    def _authenticated(self, credentials: dict) -> bool:
+    def _authenticated(self, credentials: dict) -> str | None:
+        """The user name the credentials log in as: the admin's, or a user created with CREATE USER."""
         try:
             encrypted = base64.b64decode(str(credentials.get("password", "")))
             password = self._key.decrypt(encrypted, padding.PKCS1v15()).decode()
         except (ValueError, TypeError):
-            return False
-        return str(credentials.get("username", "")).upper() == self._user and password == self._password
+            return None
+        name = str(credentials.get("username", ""))
+        if name.upper() == self._user:
+            return self._user if password == self._password else None
+        for candidate in (name, name.upper()):  # a quoted, mixed-case name first, then the usual upper case
+            user = self._database.store.user(candidate)
+            if user is not None:
+                return user.name if hmac.compare_digest(user.password.encode(), password.encode()) else None
+        return None
 
     # -- commands --------------------------------------------------------------------------------------------
     def _answer(self, request: dict) -> dict:

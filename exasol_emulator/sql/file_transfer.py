@@ -64,6 +64,8 @@ def run_file_transfer(session: Session, statement: FileTransfer) -> Result:
     from exasol_emulator import s3_csv
 
     options = _csv_options(statement, s3_csv)
+    # system privilege IMPORT/EXPORT for every such statement (changelog 5179, Exasol 6.1)
+    session.privileges.require_system(statement.direction, statement.direction)
     groups: list[_S3Group | _TunnelGroup] = []
     try:
         for location in statement.locations:
@@ -158,6 +160,7 @@ def _group(session: Session, location: FileLocation, s3_csv):  # noqa: ANN001, A
         stored = session.database.store.connection(location.connection_name)
         if stored is None:
             raise object_not_found("connection", location.connection_name)
+        session.privileges.require_connection_use(location.connection_name)
         address, user, password = stored.address, stored.user, stored.password
     else:
         address, user, password = location.address, location.user, location.password
@@ -244,6 +247,7 @@ def _import_target(session: Session, statement: FileTransfer):  # noqa: ANN202
     found = relations(session.cursor, session.database.store, schema, statement.table.name)
     if not found or found[0].kind != "TABLE":
         raise object_not_found("object", statement.table.name)  # Exasol names it as written
+    session.privileges.require_table_privilege("INSERT", schema, statement.table.name)
     by_name = {c.name: c.exa_type for c in found[0].columns}
     names = statement.columns or list(by_name)
     missing = [n for n in names if n not in by_name]

@@ -65,7 +65,38 @@ class DropConnection:
 
 @dataclass
 class Grant:
+    """GRANT or REVOKE of system privileges or roles (``kind`` SYSTEM), object privileges (OBJECT, ``on_kind``
+    SCHEMA or None for a table/view/script named in ``objects``), connections (CONNECTION) or ACCESS on a
+    connection (ACCESS, optionally ``for_kind`` SCRIPT|SCHEMA ``for_name``)."""
+
+    revoke: bool
+    kind: str
+    privileges: list[str]
+    objects: list[QualifiedName]
     grantees: list[str]
+    on_kind: str | None = None
+    for_kind: str | None = None
+    for_name: QualifiedName | None = None
+    with_admin: bool = False
+
+
+@dataclass
+class CreateUser:
+    name: str
+    password: str
+
+
+@dataclass
+class DropUser:
+    if_exists: bool
+    name: str
+    cascade: bool
+
+
+@dataclass
+class ChangeSchemaOwner:
+    schema: str
+    owner: str
 
 
 @dataclass
@@ -152,6 +183,7 @@ class FileTransfer:
 Statement = (
     CreateScript | ExecuteScript | DropScript | CreateConnection | DropConnection | Grant | SetParameter
     | OpenSchema | CreateSchema | DropSchema | Transaction | CommentOn | FileTransfer | FlushStatistics | Kill
+    | CreateUser | DropUser | ChangeSchemaOwner
 )
 
 
@@ -273,7 +305,14 @@ def _create(sql: str, cursor: _Cursor) -> Statement | None:
         name = full.name()
         full.end()
         return CreateSchema(if_not_exists, name)
-    if full.current.is_word("FUNCTION", "USER", "ROLE", "ADAPTER", "VIRTUAL", "REMOTE", "CONSUMER", "PRIORITY"):
+    if full.accept("USER"):
+        name = full.name()
+        full.expect("IDENTIFIED")
+        full.expect("BY")
+        password = _password(full.advance())
+        full.end()
+        return CreateUser(name, password)
+    if full.current.is_word("FUNCTION", "ROLE", "ADAPTER", "VIRTUAL", "REMOTE", "CONSUMER", "PRIORITY"):
         raise unsupported_statement(f"CREATE {full.current.upper}")
     return None
 
@@ -427,7 +466,13 @@ def _drop(cursor: _Cursor) -> Statement | None:
             cursor.accept("RESTRICT")
         cursor.end()
         return DropSchema(if_exists, name, cascade)
-    if cursor.current.is_word("ADAPTER", "USER", "ROLE", "FUNCTION", "VIRTUAL", "CONSUMER"):
+    if cursor.accept("USER"):
+        if_exists = cursor.accept_sequence("IF", "EXISTS")
+        name = cursor.name()
+        cascade = cursor.accept("CASCADE")
+        cursor.end()
+        return DropUser(if_exists, name, cascade)
+    if cursor.current.is_word("ADAPTER", "ROLE", "FUNCTION", "VIRTUAL", "CONSUMER"):
         raise unsupported_statement(f"DROP {cursor.current.upper}")
     return None
 
@@ -446,24 +491,91 @@ def _alter(cursor: _Cursor) -> Statement | None:
         return SetParameter(scope, name, token.text)
     if cursor.accept("CONNECTION"):
         return _connection_definition(cursor, replace=False, alter=True)
+    if cursor.current.is_word("SCHEMA") and cursor.peek(2).is_word("CHANGE") and cursor.peek(3).is_word("OWNER"):
+        cursor.advance()
+        schema = cursor.name()
+        cursor.advance()
+        cursor.advance()
+        owner = cursor.name()
+        cursor.end()
+        return ChangeSchemaOwner(schema, owner)
     if cursor.current.is_word("USER", "ROLE", "SCHEMA", "VIRTUAL", "CONSUMER"):
         raise unsupported_statement(f"ALTER {cursor.current.upper}")
     return None
 
 
+def _password(token: Token) -> str:
+    """``IDENTIFIED BY "pw"`` (Exasol's form, an identifier: kept exactly); a string literal is taken as written."""
+    return token.text if token.kind == STRING else identifier(token)
+
+
+# Object kinds that may follow ON in an object grant (the optional word before the object's name).
+_GRANT_OBJECT_WORDS = ("TABLE", "VIEW", "SCRIPT", "FUNCTION")
+
+
 def _grant(cursor: _Cursor) -> Grant:
-    cursor.advance()
-    while cursor.current.kind != END and not cursor.current.is_word("TO", "FROM"):
-        cursor.advance()
-    if cursor.current.kind == END:
-        raise syntax_error("GRANT/REVOKE needs TO or FROM")
-    cursor.advance()
+    """GRANT/REVOKE in the four forms of docs.exasol.com sql/grant.htm and sql/revoke.htm."""
+    revoke = cursor.advance().upper == "REVOKE"
+    privileges = _privilege_list(cursor)
+    objects: list[QualifiedName] = []
+    kind, on_kind, for_kind, for_name = "SYSTEM", None, None, None
+    if privileges == ["CONNECTION"] and not cursor.current.is_word("ON"):
+        kind = "CONNECTION"
+        objects = _name_list(cursor)
+    elif cursor.accept("ON"):
+        if privileges == ["ACCESS"]:
+            kind = "ACCESS"
+            cursor.accept("CONNECTION")
+            objects = [QualifiedName(None, cursor.name())]
+            if cursor.accept("FOR"):
+                if not cursor.current.is_word("SCRIPT", "SCHEMA"):
+                    raise syntax_error("expected SCRIPT or SCHEMA after FOR")
+                for_kind = cursor.advance().upper
+                for_name = cursor.qualified()
+        else:
+            kind = "OBJECT"
+            if cursor.accept("SCHEMA"):
+                on_kind = "SCHEMA"
+            elif cursor.current.is_word(*_GRANT_OBJECT_WORDS) and cursor.peek().kind in (WORD, QUOTED):
+                cursor.advance()
+            objects = [cursor.qualified()]
+            privileges = ["ALL"] if privileges in (["ALL"], ["ALL PRIVILEGES"]) else privileges
+    if not cursor.accept("FROM" if revoke else "TO"):
+        raise syntax_error(f"GRANT/REVOKE needs {'FROM' if revoke else 'TO'}, found {cursor.current.text!r}")
     grantees = [cursor.name()]
     while cursor.accept_symbol(","):
         grantees.append(cursor.name())
-    cursor.accept_sequence("WITH", "ADMIN", "OPTION")
+    with_admin = cursor.accept_sequence("WITH", "ADMIN", "OPTION")
+    cursor.accept_sequence("CASCADE", "CONSTRAINTS")
     cursor.end()
-    return Grant(grantees)
+    return Grant(revoke, kind, privileges, objects, grantees, on_kind, for_kind, for_name, with_admin)
+
+
+def _privilege_list(cursor: _Cursor) -> list[str]:
+    """``CREATE SESSION, SELECT ANY TABLE`` → ['CREATE SESSION', 'SELECT ANY TABLE'] (words upper-cased)."""
+    privileges, words = [], []
+    while cursor.current.kind != END and not cursor.current.is_word("ON", "TO", "FROM"):
+        if cursor.accept_symbol(","):
+            privileges.append(" ".join(words))
+            words = []
+            continue
+        if privileges == [] and words == [] and cursor.current.is_word("CONNECTION"):
+            cursor.advance()
+            return ["CONNECTION"]
+        token = cursor.advance()
+        if token.kind not in (WORD, QUOTED):
+            raise syntax_error(f"privilege name expected, found {token.text!r}")
+        words.append(identifier(token))
+    if not words:
+        raise syntax_error("GRANT/REVOKE needs a privilege, role or CONNECTION")
+    return privileges + [" ".join(words)]
+
+
+def _name_list(cursor: _Cursor) -> list[QualifiedName]:
+    names = [QualifiedName(None, cursor.name())]
+    while cursor.accept_symbol(","):
+        names.append(QualifiedName(None, cursor.name()))
+    return names
 
 
 def _open(cursor: _Cursor) -> OpenSchema:

@@ -19,7 +19,6 @@ from exasol_emulator.sql.errors import (
     SYNTAX_OR_UNKNOWN_OBJECT, SqlError, statistics_table_unsupported, unsupported_construct, unsupported_statement,
 )
 
-ADMIN_USER = "SYS"
 SYSTEM_TABLE_PREFIX = "__SYS_"
 TEMP_CATALOG = "temp"
 TEMP_SCHEMA = "main"
@@ -33,6 +32,7 @@ class SessionValues:
     statement_id: int
     current_schema: str | None
     now: datetime.datetime
+    user: str = "SYS"
 
 
 # Exasol clauses sqlglot parses but DuckDB cannot run as Exasol means them (CONNECT BY has no DuckDB
@@ -105,7 +105,7 @@ def replace_pseudo_columns(tree: exp.Expression, values: SessionValues) -> exp.E
         if isinstance(node, exp.Column) and not node.table and node.name.upper() in _PSEUDO_COLUMNS:
             return _pseudo_value(node.name.upper(), values)
         if isinstance(node, exp.CurrentUser):
-            return exp.Literal.string(ADMIN_USER)
+            return exp.Literal.string(values.user)
         if isinstance(node, exp.CurrentSchema):
             return exp.Literal.string(values.current_schema) if values.current_schema else exp.Null()
         if isinstance(node, (exp.Systimestamp, exp.CurrentTimestamp)):
@@ -128,7 +128,7 @@ def _pseudo_value(name: str, values: SessionValues) -> exp.Expression:
         return exp.cast(exp.Literal.number(values.statement_id), "DECIMAL(18,0)")
     if name in ("SESSIONTIMEZONE", "DBTIMEZONE"):
         return exp.Literal.string("UTC")
-    return exp.Literal.string(ADMIN_USER)
+    return exp.Literal.string(values.user)
 
 
 def _timestamp_literal(value: datetime.datetime) -> exp.Expression:

@@ -26,6 +26,7 @@ def execute_script(session: Session, statement: ExecuteScript) -> Result:
         raise object_not_found("script", f"{schema + '.' if schema else ''}{statement.name.name}")
     if script.script_type != "SCRIPTING":
         raise SqlError("42000", f"{schema}.{script.name} is a UDF script; call it in a SELECT instead")
+    session.privileges.require_execute_script(script)
     arguments = _evaluate_arguments(session, statement.arguments_sql)
     if len(arguments) != len(script.parameters):
         raise SqlError(
@@ -37,7 +38,8 @@ def execute_script(session: Session, statement: ExecuteScript) -> Result:
     meta = {
         "database_name": DATABASE_NAME, "database_version": exasol_release.version,
         "script_language": "Lua " + exasol_release.lua_version,
-        "script_name": script.name, "script_schema": script.schema, "current_user": "SYS", "scope_user": "SYS",
+        "script_name": script.name, "script_schema": script.schema, "current_user": session.user,
+        "scope_user": session.user,
         "current_schema": session.current_schema, "session_id": str(session.id),
         "statement_id": session.statement_id, "node_count": 1, "node_id": 0, "vm_id": 0,
     }

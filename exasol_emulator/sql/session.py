@@ -38,6 +38,7 @@ from exasol_emulator.sql.errors import (
 from exasol_emulator.sql.lexer import WORD, quote_identifier, tokenize
 from exasol_emulator.sql.numeric_literals import type_decimal_literals
 from exasol_emulator.sql.preprocess import preprocess
+from exasol_emulator.sql.privileges import Privileges
 from exasol_emulator.sql.recogniser import recognise
 from exasol_emulator.sql.results import QueryResult, Result, RowCountResult
 from exasol_emulator.sql.statements import ExasolStatements
@@ -59,9 +60,11 @@ STRING_TYPES = ("VARCHAR", "CHAR")
 class Session:
     """Executes statements for one logged-in client (or for a Lua script running inside it)."""
 
-    def __init__(self, database: Database, session_id: int) -> None:
+    def __init__(self, database: Database, session_id: int, user: str = "SYS") -> None:
         self.database = database
         self.id = session_id
+        self.user = user
+        self.privileges = Privileges(database.store, user, database.admin_user)
         self.cursor = database.duckdb.cursor()
         self.current_schema: str | None = None
         self.autocommit = True
@@ -181,7 +184,7 @@ class Session:
 
     def session_values(self) -> rewrite.SessionValues:
         now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-        return rewrite.SessionValues(self.id, self.statement_id, self.current_schema, now)
+        return rewrite.SessionValues(self.id, self.statement_id, self.current_schema, now, self.user)
 
     def prepare(self, sql: str) -> tuple[list[tuple[str, ExaType]] | None, int]:
         """Describe a statement without running it: result columns (queries) and the number of ``?``."""
@@ -363,6 +366,7 @@ class Session:
         tree = sleep.bind_calls(tree, self.id)
         system_tables = rewrite.resolve_special_tables(tree)
         rewrite.qualify_tables(tree, self.current_schema)
+        self.privileges.check_sql(tree)
         declared = rewrite.convert_data_types(tree)
         return tree, declared, system_tables
 
@@ -467,6 +471,7 @@ class Session:
                 store.set_column_types(*target, {name: t.column_type() for name, t in declared.items()})
         elif isinstance(tree, exp.Drop) and kind in ("TABLE", "VIEW"):
             store.forget_relation(*target)
+            store.forget_object_grants(*target)
         elif isinstance(tree, exp.Alter):
             for name, exa_type in declared.items():
                 existing = store.column_types(*target)
@@ -486,7 +491,8 @@ class Session:
     def system_context(self) -> SystemContext:
         """What this session's SYS tables (and metadata commands) are built from, as of now."""
         return SystemContext(self.cursor, self.database.store, dict(self.parameters), self.database.release,
-                             self.database.session_snapshots(), self.id)
+                             self.database.session_snapshots(), self.id, self.database.admin_user, self.user,
+                             self.privileges.system_privileges(), self.privileges.can_see)
 
     def load_temp_table(self, name: str, columns: list[tuple[str, ExaType]], rows: list[tuple]) -> None:
         """(Re)create a session-local temp table and fill it; used for SYS tables and UDF output."""

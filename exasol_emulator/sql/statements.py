@@ -1,5 +1,6 @@
-"""Handlers for the Exasol-only statements the recogniser found: schemas, scripts, connections, grants,
-parameters, comments, transactions; EXECUTE SCRIPT and EXPORT/IMPORT are delegated to their own modules.
+"""Handlers for the Exasol-only statements the recogniser found: schemas, scripts, connections, users, grants,
+parameters, comments, transactions; EXECUTE SCRIPT and EXPORT/IMPORT are delegated to their own modules. Each
+handler asks the session's ``privileges`` first (sql/privileges.py).
 
 Facts (docs.exasol.com, sql/create_schema.htm): CREATE SCHEMA opens the new schema, and CREATE SCHEMA IF NOT
 EXISTS opens it even when it already existed.
@@ -7,10 +8,11 @@ EXISTS opens it even when it already existed.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from exasol_emulator.catalog.relations import relations, schema_exists
-from exasol_emulator.catalog.store import Connection, Script, utc_now_text
+from exasol_emulator.catalog.store import Connection, Grant, Script, User, utc_now_text
 from exasol_emulator.catalog.types import parse_exa_type
 from exasol_emulator.sql import recogniser as r
 from exasol_emulator.sql.errors import (
@@ -18,13 +20,12 @@ from exasol_emulator.sql.errors import (
 )
 from exasol_emulator.sql.file_transfer import run_file_transfer
 from exasol_emulator.sql.lexer import quote_identifier
+from exasol_emulator.sql.privileges import OBJECT_PRIVILEGES, PUBLIC, ROLES, SYSTEM_PRIVILEGES
 from exasol_emulator.sql.results import Result, RowCountResult
 from exasol_emulator.sql.script_execution import execute_script
 
 if TYPE_CHECKING:
     from exasol_emulator.sql.session import Session
-
-ADMIN_GRANTEES = ("SYS", "PUBLIC")
 
 # Parameters that only change formatting or tuning are accepted with their default value only: silently
 # accepting another value would pretend the emulator formats like Exasol would with it.
@@ -67,10 +68,13 @@ class ExasolStatements:
     # -- schemas -------------------------------------------------------------------------------------------
     def _CreateSchema(self, statement: r.CreateSchema) -> Result:
         exists = schema_exists(self.session.cursor, statement.name)
+        if not (exists and statement.if_not_exists):
+            self.session.privileges.require_system("CREATE SCHEMA", "creating schema")
         if exists and not statement.if_not_exists:
             raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"schema {statement.name} already exists")
         if not exists:
             self.session.cursor.execute(f"CREATE SCHEMA {quote_identifier(statement.name)}")
+            self.session.database.store.set_schema_owner(statement.name, self.session.user)
         self.session.current_schema = statement.name
         return RowCountResult(0)
 
@@ -80,6 +84,7 @@ class ExasolStatements:
             if statement.if_exists:
                 return RowCountResult(0)
             raise object_not_found("schema", statement.name)
+        self.session.privileges.require_drop_schema(statement.name)
         if not statement.cascade and any(s.schema == statement.name for s in store.scripts()):
             raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"schema {statement.name} is not empty - use DROP SCHEMA CASCADE")
         self.session.cursor.execute(
@@ -97,6 +102,7 @@ class ExasolStatements:
     # -- scripts -------------------------------------------------------------------------------------------
     def _CreateScript(self, statement: r.CreateScript) -> Result:
         schema = self._schema_of(statement.name)
+        self.session.privileges.require_create("SCRIPT", schema)
         store = self.session.database.store
         existing = store.script(schema, statement.name.name)
         if existing is not None and not statement.replace:
@@ -121,8 +127,11 @@ class ExasolStatements:
 
     def _DropScript(self, statement: r.DropScript) -> Result:
         schema = self._schema_of(statement.name)
-        if not self.session.database.store.drop_script(schema, statement.name.name) and not statement.if_exists:
+        self.session.privileges.require_drop("SCRIPT", schema)
+        store = self.session.database.store
+        if not store.drop_script(schema, statement.name.name) and not statement.if_exists:
             raise object_not_found("script", f"{schema}.{statement.name.name}")
+        store.forget_object_grants(schema, statement.name.name)
         return RowCountResult(0)
 
     def _ExecuteScript(self, statement: r.ExecuteScript) -> Result:
@@ -139,25 +148,123 @@ class ExasolStatements:
             raise object_not_found("connection", statement.name)
         if existing is not None and not (statement.replace or statement.alter):
             raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"connection {statement.name} already exists")
+        self._check_connection_change(statement, existing)
         store.put_connection(Connection(
             statement.name, statement.address, statement.user, statement.password,
             existing.created if existing else utc_now_text(), existing.comment if existing else None,
         ))
+        if existing is None:  # "The connection, including the ADMIN OPTION, is automatically granted to the creator"
+            store.add_grant(Grant(self.session.user, "CONNECTION", "CONNECTION", on_name=statement.name,
+                                  with_admin=True))
         return RowCountResult(0)
+
+    def _check_connection_change(self, statement: r.CreateConnection, existing: Connection | None) -> None:
+        privileges = self.session.privileges
+        if existing is None:
+            privileges.require_system("CREATE CONNECTION", "creating connection")
+        elif not privileges.holds_connection(statement.name, with_admin=True):
+            needed = "ALTER ANY CONNECTION" if statement.alter else "DROP ANY CONNECTION"
+            privileges.require_system(needed, f"changing connection {statement.name}")
 
     def _DropConnection(self, statement: r.DropConnection) -> Result:
-        if not self.session.database.store.drop_connection(statement.name) and not statement.if_exists:
+        store = self.session.database.store
+        if store.connection(statement.name) is not None and not self.session.privileges.holds_connection(
+                statement.name, with_admin=True):
+            self.session.privileges.require_system("DROP ANY CONNECTION", f"dropping connection {statement.name}")
+        if not store.drop_connection(statement.name) and not statement.if_exists:
             raise object_not_found("connection", statement.name)
+        store.forget_connection_grants(statement.name)
         return RowCountResult(0)
 
-    def _Grant(self, statement: r.Grant) -> Result:
-        for grantee in statement.grantees:
-            if grantee not in ADMIN_GRANTEES:
-                raise SqlError(
-                    SYNTAX_OR_UNKNOWN_OBJECT,
-                    f"user or role {grantee} not found (the emulator has only the admin user SYS)",
-                )
+    # -- users, owners and grants --------------------------------------------------------------------------
+    def _CreateUser(self, statement: r.CreateUser) -> Result:
+        self.session.privileges.require_system("CREATE USER", "creating user")
+        store = self.session.database.store
+        if self._user_exists(statement.name) or statement.name in ROLES:
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"user or role {statement.name} already exists")
+        store.put_user(User(statement.name, statement.password, utc_now_text()))
         return RowCountResult(0)
+
+    def _DropUser(self, statement: r.DropUser) -> Result:
+        self.session.privileges.require_system("DROP USER", "dropping user")
+        store = self.session.database.store
+        if store.user(statement.name) is None:
+            if statement.if_exists:
+                return RowCountResult(0)
+            if statement.name == self.session.database.admin_user:
+                raise SqlError("42500", f"user {statement.name} cannot be dropped")
+            raise object_not_found("user", statement.name)
+        owned = sorted(s for s, owner in store.schema_owners().items() if owner == statement.name)
+        if owned and not statement.cascade:
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"user {statement.name} owns schema {owned[0]} - use DROP USER "
+                                                     "CASCADE")
+        for schema in owned:
+            self.session.cursor.execute(f"DROP SCHEMA {quote_identifier(schema)} CASCADE")
+            store.forget_schema(schema)
+        store.drop_user(statement.name)
+        return RowCountResult(0)
+
+    def _ChangeSchemaOwner(self, statement: r.ChangeSchemaOwner) -> Result:
+        self.session.require_schema(statement.schema)
+        self.session.privileges.require_system("ALTER ANY SCHEMA", "changing the owner of a schema")
+        if not self._user_exists(statement.owner):
+            raise object_not_found("user", statement.owner)
+        self.session.database.store.set_schema_owner(statement.schema, statement.owner)
+        return RowCountResult(0)
+
+    def _user_exists(self, name: str) -> bool:
+        return name == self.session.database.admin_user or self.session.database.store.user(name) is not None
+
+    def _Grant(self, statement: r.Grant) -> Result:
+        store = self.session.database.store
+        for grantee in statement.grantees:
+            if grantee != PUBLIC and not self._user_exists(grantee):
+                raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"user or role {grantee} not found")
+        for template in self._grant_templates(statement):
+            self.session.privileges.require_grant_right(template)
+            for grantee in statement.grantees:
+                grant = dataclasses.replace(template, grantee=grantee)
+                if statement.revoke:
+                    store.revoke(grant)
+                else:
+                    store.add_grant(grant)
+        return RowCountResult(0)
+
+    def _grant_templates(self, statement: r.Grant) -> list[Grant]:
+        """The grants a GRANT/REVOKE names, for grantee "" (filled in per grantee), checked against the catalog."""
+        store = self.session.database.store
+        admin = statement.with_admin
+        if statement.kind in ("CONNECTION", "ACCESS"):
+            for name in statement.objects:
+                if store.connection(name.name) is None:
+                    raise object_not_found("connection", name.name)
+            for_schema = for_name = None
+            if statement.for_kind == "SCRIPT":
+                for_schema = self._schema_of(statement.for_name)
+                if store.script(for_schema, statement.for_name.name) is None:
+                    raise object_not_found("script", f"{for_schema}.{statement.for_name.name}")
+                for_name = statement.for_name.name
+            elif statement.for_kind == "SCHEMA":
+                for_name = statement.for_name.name
+                self.session.require_schema(for_name)
+            return [Grant("", statement.kind, "CONNECTION", on_name=n.name, for_kind=statement.for_kind,
+                          for_schema=for_schema, for_name=for_name, with_admin=admin) for n in statement.objects]
+        if statement.kind == "OBJECT":
+            unknown = [p for p in statement.privileges if p not in OBJECT_PRIVILEGES]
+            if unknown:
+                raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"syntax error: unknown object privilege {unknown[0]}")
+            target = statement.objects[0]
+            if statement.on_kind == "SCHEMA":
+                self.session.require_schema(target.name)
+                return [Grant("", p, "SCHEMA", on_schema=target.name) for p in statement.privileges]
+            schema = self._schema_of(target)
+            if not relations(self.session.cursor, store, schema, target.name) and store.script(schema, target.name) is None:
+                raise object_not_found("object", target.name)
+            return [Grant("", p, "OBJECT", on_schema=schema, on_name=target.name) for p in statement.privileges]
+        unknown = [p for p in statement.privileges if p not in SYSTEM_PRIVILEGES and p not in ROLES]
+        if unknown:
+            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"system privilege or role {unknown[0]} not found")
+        return [Grant("", p, with_admin=admin) for p in statement.privileges if p != PUBLIC]
 
     # -- parameters, comments, transactions ----------------------------------------------------------------
     def _SetParameter(self, statement: r.SetParameter) -> Result:

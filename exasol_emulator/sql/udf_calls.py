@@ -101,6 +101,7 @@ class UdfCalls:
             raise syntax_error(f"EMITS clause given for RETURNS script {script.schema}.{script.name}")
         if script.input_type == "SCALAR" and group_by:
             raise unsupported_construct("GROUP BY together with a SCALAR UDF")
+        self.session.privileges.require_call(script)
         input_columns, batch = self._input(select, script, arguments, others, group_by)
         argument_end, other_end = len(arguments), len(arguments) + len(others)
         groups, extras = _groups(script, ColumnBatch(batch.row_count, batch.columns[:argument_end]),
@@ -167,7 +168,7 @@ class UdfCalls:
         emit_columns = None if emits is None else [UdfColumn(n, t.column_type()) for n, t in emits]
         try:
             columns, outputs = self.session.database.udf_executor().run_batches(
-                udf_script, udf_inputs, groups, emit_columns, self._udf_session()
+                udf_script, udf_inputs, groups, emit_columns, self._udf_session(script)
             )
         except UdfError as error:
             raise SqlError(error.sql_code, error.text) from None
@@ -200,8 +201,9 @@ class UdfCalls:
                 position += 1
         return columns, data, projections
 
-    def _udf_session(self) -> Any:
-        from exasol_emulator.udf.model import UdfConnection, UdfSession
+    def _udf_session(self, script: Script) -> Any:
+        """What the running ``script`` may ask: ``exa.get_connection`` needs ACCESS on the connection for it."""
+        from exasol_emulator.udf.model import ConnectionLookupError, UdfConnection, UdfSession
 
         store = self.session.database.store
 
@@ -209,6 +211,10 @@ class UdfCalls:
             stored = store.connection(name)
             if stored is None:
                 return None
+            if not self.session.privileges.may_access_connection(stored.name, script):
+                # Exasol's text, as its script-languages tests pin it (README, "Users and privileges")
+                raise ConnectionLookupError(f"insufficient privileges for using connection {stored.name} in script "
+                                            f"{script.name}")
             return UdfConnection(stored.address, stored.user or "", stored.password or "")
 
         def script_code(name: str) -> str | None:
@@ -222,7 +228,7 @@ class UdfCalls:
 
         languages = self.session.parameters.get("SCRIPT_LANGUAGES") or store.parameter("SCRIPT_LANGUAGES") or ""
         return UdfSession(
-            session_id=self.session.id, statement_id=self.session.statement_id, current_user="SYS",
+            session_id=self.session.id, statement_id=self.session.statement_id, current_user=self.session.user,
             current_schema=self.session.current_schema, script_languages=languages,
             connections=connection, scripts=script_code, database_version=self.session.database.release.version,
         )

@@ -34,6 +34,9 @@ LANGUAGE_SQL = (
     "SELECT SCRIPT_LANGUAGE FROM SYS.EXA_ALL_SCRIPTS WHERE SCRIPT_SCHEMA = 'SME'"
     " AND SCRIPT_NAME = 'SME_AUTOPILOT_DEPLOYMENT_UDF'"
 )
+PRIVILEGES_SQL = ("SELECT PRIVILEGE FROM SYS.EXA_SESSION_PRIVS WHERE PRIVILEGE IN"
+                  " ('CREATE CONNECTION', 'CREATE SCRIPT', 'CREATE ANY SCRIPT')")
+DEPLOYER_PRIVILEGES = rows(("CREATE CONNECTION",), ("CREATE SCRIPT",))
 CONNECTION = "SME_SAGEMAKER_AUTOPILOT_ENDPOINT_CONNECTION_CHURN-EP"
 ANSWER = {
     "endpoint_name": "churn-ep", "endpoint_status": "InService", "model_name": "m", "endpoint_config_name": "c",
@@ -99,7 +102,7 @@ def record_check(**expected):
 
 def until_deployment(db: ScriptedDatabase) -> ScriptedDatabase:
     return (db.expect(JOB_SQL, JOB_ROW).expect(SCHEMA_SQL, rows(("ML",))).expect(CASE_SQL, empty())
-            .expect(LANGUAGE_SQL, rows(("PYTHON3_SME",))))
+            .expect(LANGUAGE_SQL, rows(("PYTHON3_SME",))).expect(PRIVILEGES_SQL, DEPLOYER_PRIVILEGES))
 
 
 def test_deploys_writes_connection_udf_and_metadata(cjson_version):
@@ -302,13 +305,42 @@ def test_deletion_failures(args, before, code):
     assert failing_entry(DELETE, args, before)[0].startswith(code + ": ")
 
 
+@pytest.mark.parametrize(("held", "missing"), [
+    ((), "CREATE CONNECTION and CREATE SCRIPT"),
+    (("CREATE CONNECTION",), "CREATE SCRIPT"),
+    (("CREATE SCRIPT",), "CREATE CONNECTION"),
+])
+def test_a_deployer_without_the_create_privileges_is_refused_before_any_endpoint(held, missing):
+    db = (ScriptedDatabase().expect(JOB_SQL, JOB_ROW).expect(SCHEMA_SQL, rows(("ML",))).expect(CASE_SQL, empty())
+          .expect(LANGUAGE_SQL, rows(("PYTHON3_SME",))).expect(PRIVILEGES_SQL, rows(*[(p,) for p in held])))
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(DEPLOY, ["churn-1", "churn-ep", "ml", "ml.m5.large", 2, None, None], db)
+    lines = sme_error(excinfo).split("\n")
+    assert lines[0] == (f'E-SME-59: The user "ANALYST" may not deploy: it lacks the system privilege {missing} for the'
+                        ' model connection and the prediction UDF. Nothing was created.')
+    grants = "; ".join(f'GRANT {p} TO "ANALYST"' for p in missing.split(" and "))
+    assert lines[1] == f"Mitigation: Ask your database administrator to run: {grants}."
+    assert 'ALTER SCHEMA "ML" CHANGE OWNER "ANALYST"' in lines[2]
+    db.assert_done()
+
+
+def test_create_any_script_is_enough_for_the_prediction_udf():
+    db = (ScriptedDatabase().expect(JOB_SQL, JOB_ROW).expect(SCHEMA_SQL, rows(("ML",))).expect(CASE_SQL, empty())
+          .expect(LANGUAGE_SQL, rows(("PYTHON3_SME",)))
+          .expect(PRIVILEGES_SQL, rows(("CREATE CONNECTION",), ("CREATE ANY SCRIPT",))))
+    db.expect(udf_call("SME_AUTOPILOT_DEPLOYMENT_UDF", deployment_request()), QueryError("22002", "E-SME-101: x\nMitigation: y"))
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(DEPLOY, ["churn-1", "churn-ep", "ml", "ml.m5.large", 2, None, None], db)
+    assert sme_error(excinfo).startswith("E-SME-34: ")
+
+
 def test_sample_weight_column_is_not_a_prediction_feature():
     """Autopilot trains on the weight but never predicts with it, so the generated UDF must not send it."""
     names = json.dumps(["STATE", "W", "Day/Mins", "CHURN"])
     types = json.dumps(["VARCHAR(2) UTF8", "DOUBLE", "DOUBLE", "BOOLEAN"])
     job_row = rows(("AWS_CONN", "eu-west-1", ROLE, None, "CHURN", None, names, types, "W"))
     db = ScriptedDatabase().expect(JOB_SQL, job_row).expect(SCHEMA_SQL, rows(("ML",))).expect(CASE_SQL, empty())
-    db.expect(LANGUAGE_SQL, rows(("PYTHON3_SME",)))
+    db.expect(LANGUAGE_SQL, rows(("PYTHON3_SME",))).expect(PRIVILEGES_SQL, DEPLOYER_PRIVILEGES)
     db.expect(udf_call("SME_AUTOPILOT_DEPLOYMENT_UDF", deployment_request()), rows((json.dumps(ANSWER),)))
     db.expect(connection_check("deployed", False), RowCount(0))
     db.expect(check_prediction_udf, RowCount(0))  # asserts the features are exactly STATE and Day/Mins

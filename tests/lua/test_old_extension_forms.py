@@ -13,7 +13,9 @@ from test_endpoint_scripts import (
     DEPLOY,
     CASE_SQL,
     JOB_SQL,
+    DEPLOYER_PRIVILEGES,
     LANGUAGE_SQL,
+    PRIVILEGES_SQL,
     ROLE,
     SCHEMA_SQL,
     check_prediction_udf,
@@ -48,7 +50,7 @@ def test_a_job_recorded_by_the_old_extension_deploys_with_its_columns_in_order()
     old_row = rows(("AWS_CONN", "eu-west-1", ROLE, None, "CHURN", None, "STATE;Day/Mins;CHURN",
                     "VARCHAR(2) UTF8;DOUBLE;BOOLEAN", None))
     db = ScriptedDatabase().expect(JOB_SQL, old_row).expect(SCHEMA_SQL, rows(("ML",))).expect(CASE_SQL, rows())
-    db.expect(LANGUAGE_SQL, rows(("PYTHON3_SME",)))
+    db.expect(LANGUAGE_SQL, rows(("PYTHON3_SME",))).expect(PRIVILEGES_SQL, DEPLOYER_PRIVILEGES)
     db.expect(udf_call("SME_AUTOPILOT_DEPLOYMENT_UDF", deployment_request()), rows((json.dumps(ANSWER),)))
     db.expect(connection_check("deployed", False), RowCount(0))
     db.expect(check_prediction_udf, RowCount(0))  # features STATE, Day/Mins; target CHURN BOOLEAN

@@ -305,19 +305,59 @@ def test_an_empty_table_is_rejected_before_the_export():
     assert sme_error(excinfo).startswith('E-SME-13: "DATA"."CHURN" has no rows to train on.')
 
 
-@pytest.mark.parametrize("failing", [COLUMNS_SQL, JOB_SQL, COUNT_SQL, "SELECT NPROC()"])
-def test_failing_reads_name_what_was_read(failing):
+def _failing_read(failing: str, error: QueryError) -> str:
     db = ScriptedDatabase()
     for sql, answer in [(COLUMNS_SQL, TABLE_COLUMNS), (JOB_SQL, empty()),
                         (COUNT_SQL, rows((1_000_000,))), ("SELECT NPROC()", rows((1,)))]:
         if sql == failing:
-            db.expect(sql, QueryError("42500", "insufficient privileges"))
+            db.expect(sql, error)
             break
         db.expect(sql, answer)
     with pytest.raises(QueryError) as excinfo:
         run_entry(SCRIPT, [options()], db)
-    text = sme_error(excinfo)
-    assert text.startswith("E-SME-18: ") and ": insufficient privileges\nMitigation: " in text
+    return sme_error(excinfo)
+
+
+@pytest.mark.parametrize("failing", [COLUMNS_SQL, JOB_SQL, COUNT_SQL, "SELECT NPROC()"])
+def test_failing_reads_name_what_was_read(failing):
+    text = _failing_read(failing, QueryError("42000", "object not found"))
+    assert text.startswith("E-SME-18: ") and ": object not found\nMitigation: " in text
+
+
+@pytest.mark.parametrize(("failing", "grant"), [
+    (JOB_SQL, 'GRANT SELECT ON "SME"."SME_METADATA_AUTOPILOT_JOBS" TO "ANALYST"'),
+    (COUNT_SQL, 'GRANT SELECT ON "DATA"."CHURN" TO "ANALYST"'),
+])
+def test_a_refused_read_names_the_grant_that_is_missing(failing, grant):
+    text = _failing_read(failing, QueryError("42500", "insufficient privileges: SELECT on table X"))
+    lines = text.split("\n")
+    assert lines[0].startswith("E-SME-58: ") and lines[0].endswith(
+        "because a privilege is missing: insufficient privileges: SELECT on table X")
+    assert lines[1] == f"Mitigation: Ask your database administrator to run: {grant}."
+    assert "Permissions" in lines[2]
+
+
+def test_a_refused_export_names_the_export_grants():
+    db = until_export(ScriptedDatabase()).expect(EXPORT_SQL, QueryError("42500", "insufficient privileges for EXPORT"))
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(SCRIPT, [options()], db)
+    lines = sme_error(excinfo).split("\n")
+    assert lines[0].startswith('E-SME-58: Exporting "DATA"."CHURN" to S3 through connection "AWS_CONN" failed, because')
+    assert lines[1] == ('Mitigation: Ask your database administrator to run: GRANT EXPORT TO "ANALYST"; '
+                        'GRANT CONNECTION "AWS_CONN" TO "ANALYST"; GRANT SELECT ON "DATA"."CHURN" TO "ANALYST".')
+    assert not any(sql.startswith("SELECT \"SME\"") for sql in db.sent)
+
+
+def test_a_refused_udf_call_names_the_execute_grant():
+    db = until_export(ScriptedDatabase()).expect(EXPORT_SQL, RowCount(3333))
+    db.expect(lambda sql: None, QueryError("42500", "insufficient privileges for calling script"))
+    with pytest.raises(QueryError) as excinfo:
+        run_entry(SCRIPT, [options()], db)
+    lines = sme_error(excinfo).split("\n")
+    assert lines[0].startswith("E-SME-58: The training data was exported to ")
+    assert lines[1] == ('Mitigation: Ask your database administrator to run: '
+                        'GRANT EXECUTE ON "SME"."SME_AUTOPILOT_TRAINING_UDF" TO "ANALYST".')
+    assert any("Delete the exported files" in line for line in lines)
 
 
 def test_a_failed_export_starts_no_job():

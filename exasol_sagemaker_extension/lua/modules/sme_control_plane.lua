@@ -25,10 +25,13 @@ function M.request(aws, fields)
     return request
 end
 
--- Runs SELECT "<script schema>"."<udf>"(:request_json); `failure` as for sme_database.run.
+-- Runs SELECT "<script schema>"."<udf>"(:request_json); `failure` as for sme_database.run. Calling the UDF needs
+-- EXECUTE on it (E-SME-58 names that grant); its own failures, such as no ACCESS on the AWS connection, come
+-- back as the UDF's E-SME error.
 function M.call(udf_name, request, failure)
-    local sql = "SELECT " .. identifiers.qualified(exa.meta.script_schema, udf_name) .. "(:request_json)"
-    return database.run(sql, { request_json = json.encode(request) }, failure)
+    local udf = identifiers.qualified(exa.meta.script_schema, udf_name)
+    failure.grants = failure.grants or { "EXECUTE ON " .. udf }
+    return database.run("SELECT " .. udf .. "(:request_json)", { request_json = json.encode(request) }, failure)
 end
 
 -- The first `column_count` columns of every row of a UDF's result, as plain Lua tables (for sorting/returning).

@@ -2,15 +2,25 @@
 -- message (privileges, unknown object, UDF error) is usually what tells the user how to fix it.
 
 local errors = require("sme_errors")
+local privileges = require("sme_privileges")
 
 local M = {}
 
--- `failure` = { code = ..., message = ..., mitigations = {...} }; params as for Exasol's query(). Without a
--- `failure` the database's message is raised as it is, for a caller that wraps it into its own error.
+-- `failure` = { code = ..., message = ..., mitigations = {...}, grants = {...} }; params as for Exasol's query().
+-- Without a `failure` the database's message is raised as it is, for a caller that wraps it into its own error.
+-- `grants` (optional) names what the statement needs, e.g. "SELECT ON \"S\".\"T\"": when Exasol refuses it for
+-- lack of a privilege, the error is E-SME-58 with those GRANTs for the current user, then the usual mitigations.
 function M.run(sql, params, failure)
     local ok, result = pquery(sql, params)
     if not ok and failure == nil then
         error(tostring(result.error_message), 0)
+    elseif not ok and failure.grants ~= nil and result.error_code == privileges.INSUFFICIENT_PRIVILEGES then
+        local mitigations = privileges.mitigations(failure.grants)
+        for _, mitigation in ipairs(failure.mitigations) do
+            mitigations[#mitigations + 1] = mitigation
+        end
+        errors.raise_error("E-SME-58", failure.message .. ", because a privilege is missing: "
+            .. tostring(result.error_message), mitigations)
     elseif not ok then
         errors.raise_error(failure.code, failure.message .. ": " .. tostring(result.error_message),
             failure.mitigations)

@@ -16,6 +16,7 @@ local prediction_udf = require("sme_prediction_udf")
 local model_columns = require("sme_model_columns")
 local values = require("sme_values")
 local udf_targets = require("sme_udf_targets")
+local privileges = require("sme_privileges")
 
 local M = {}
 
@@ -116,6 +117,7 @@ local function deploy(args, capacity)
     udf_targets.check_schema_exists(schema)
     endpoints_metadata.check_name_case(endpoint_name)
     local language = udf_targets.language(DEPLOYMENT_UDF)
+    privileges.check_deployment(database, errors, schema)
     local answer = deploy_endpoint(job, endpoint_name, aws, capacity)
 
     local connection_name = model_connection.name(endpoint_name)

@@ -33,6 +33,7 @@ local function read_failure(job_name)
         message = job_name and string.format("Reading the metadata of job %q from %s failed", job_name,
             table_name()) or string.format("Reading %s failed", table_name()),
         mitigations = { "Check that the extension is installed in this schema and that you may read " .. TABLE .. "." },
+        grants = { "SELECT ON " .. table_name() },
     }
 end
 

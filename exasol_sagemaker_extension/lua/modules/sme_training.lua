@@ -39,6 +39,7 @@ local function row_count(options)
         code = "E-SME-18",
         message = "Reading " .. qualified .. " failed",
         mitigations = { "Make sure you have the SELECT privilege on the table or view." },
+        grants = { "SELECT ON " .. qualified },
     })
     local count = values.to_integer(result[1][1]) or 0
     if count == 0 then
@@ -65,6 +66,8 @@ end
 local function export_training_data(options, columns, files)
     local sql, params = export.statement(columns, options.schema, options.table, options.connection, files)
     local result = database.run(sql, params, {
+        grants = { "EXPORT", "CONNECTION " .. identifiers.quote(options.connection),
+            "SELECT ON " .. identifiers.qualified(options.schema, options.table) },
         code = "E-SME-15",
         message = string.format("Exporting %s to S3 through connection %q failed",
             identifiers.qualified(options.schema, options.table), options.connection),

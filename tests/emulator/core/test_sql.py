@@ -102,7 +102,7 @@ def test_constraint_violation(db):
 @pytest.mark.parametrize(
     ("sql", "construct"),
     [
-        ("CREATE USER bob IDENTIFIED BY 'x'", "CREATE USER"),
+        ("CREATE ROLE analysts", "CREATE ROLE"),
         ("CREATE FUNCTION f(a INT) RETURN INT IS BEGIN RETURN a; END", "CREATE FUNCTION"),
         ("RENAME TABLE a TO b", "RENAME"),
         ("PRELOAD TABLE a", "PRELOAD"),
