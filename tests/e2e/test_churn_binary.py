@@ -43,7 +43,7 @@ def test_every_held_back_customer_is_scored_once_with_its_own_features(tutorial_
 
 
 def _column_types(console, table):
-    return console.rows(f"""SELECT COLUMN_NAME, COLUMN_TYPE, COLUMN_OBJECT_TYPE FROM SYS.EXA_ALL_COLUMNS
+    return console.rows(f"""SELECT COLUMN_NAME, COLUMN_TYPE FROM SYS.EXA_ALL_COLUMNS
         WHERE COLUMN_SCHEMA = '{SCHEMA}' AND COLUMN_TABLE = '{table}' ORDER BY COLUMN_ORDINAL_POSITION""")
 
 

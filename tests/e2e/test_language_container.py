@@ -26,6 +26,7 @@ import pyexasol
 import pytest
 import requests
 
+from exasol_sagemaker_extension.deployment.udf_ddl import CONTROL_PLANE_UDFS
 from sme_local.churn_tutorial import HOLDOUT_CONDITION, KEY, TARGET
 from sme_local.datasets import CHURN, quote, read_rows
 from sme_local.extension_calls import ExtensionCalls
@@ -218,10 +219,10 @@ def test_udfs_see_the_extracted_container_under_buckets(deployed, probe):
 def test_the_installed_udfs_and_scripts_use_the_container_alias(deployed, console):
     languages = dict(console.rows(f"SELECT SCRIPT_NAME, SCRIPT_LANGUAGE FROM SYS.EXA_ALL_SCRIPTS "
                                   f"WHERE SCRIPT_SCHEMA = {sql_string(SLC_SCHEMA)}"))
-    udfs = {name: language for name, language in languages.items() if name.endswith("_UDF")}
+    control_plane = {udf.name for udf in CONTROL_PLANE_UDFS}
+    udfs = {name: language for name, language in languages.items() if name in control_plane}
 
-    assert set(udfs) == {"SME_AUTOPILOT_TRAINING_UDF", "SME_AUTOPILOT_JOB_STATUS_UDF", "SME_AUTOPILOT_CANDIDATES_UDF",
-                         "SME_AUTOPILOT_DEPLOYMENT_UDF", "SME_AUTOPILOT_ENDPOINT_DELETION_UDF"}
+    assert set(udfs) == control_plane
     assert set(udfs.values()) == {SLC_ALIAS}
     assert {language for name, language in languages.items() if name not in udfs} == {"LUA"}
 

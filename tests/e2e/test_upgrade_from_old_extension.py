@@ -110,7 +110,7 @@ def test_the_old_row_survives_and_the_old_job_polls_deploys_and_scores(old_insta
                     f'FROM {DATA}."CHURN"')
     console.execute(f'CREATE OR REPLACE TABLE {DATA}."NEW_SCORES" AS SELECT {DATA}."{NEW_EP}"({arguments}) '
                     f'FROM {DATA}."CHURN"')
-    types = console.rows(f"""SELECT COLUMN_NAME, COLUMN_TYPE, COLUMN_OBJECT_TYPE FROM SYS.EXA_ALL_COLUMNS WHERE COLUMN_SCHEMA = '{DATA}'
+    types = console.rows(f"""SELECT COLUMN_NAME, COLUMN_TYPE FROM SYS.EXA_ALL_COLUMNS WHERE COLUMN_SCHEMA = '{DATA}'
         AND COLUMN_TABLE = 'OLD_SCORES' ORDER BY COLUMN_ORDINAL_POSITION""")
     assert types[-2:] == [("PROBABILITY", "DECIMAL(18,4)"), ("PREDICTIONS", "BOOLEAN")]
     assert len(types) == len(features) + 2
