@@ -16,7 +16,7 @@ import threading
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from aws_emulator import moto_extension
+from aws_emulator import moto_extension, unique_names
 from aws_emulator.faults import FaultInjector
 from aws_emulator.settings import EmulatorSettings
 
@@ -29,6 +29,7 @@ _SNAPSHOT_EVERY_POLLS = 10  # besides job and endpoint events: bounds what an ab
 def serve(port: int, settings: EmulatorSettings, parent_pid: int | None = None) -> None:
     """Serve until SIGTERM/SIGINT (or until ``parent_pid`` is gone); announce the address on stdout first."""
     moto_extension.install(settings)
+    unique_names.install()  # after moto_extension: the name check runs before its endpoint start-up
     # moto's application behind the fault injector (which passes every request through unless a test set a rule)
     server = make_server(LOOPBACK, port, FaultInjector(DomainDispatcherApplication(create_backend_app)),
                          threaded=True, request_handler=MotoRequestHandler)

@@ -103,3 +103,20 @@ def test_bad_rules_are_refused_with_an_emulator_code(faults, rule):
     with pytest.raises(FaultRuleError, match=r"E-EMU-7[0-2]"):
         faults.inject(arguments.pop("operation"), arguments.pop("kind"), **arguments)
     assert faults.rules() == []
+
+
+def test_a_taken_model_config_or_endpoint_name_is_refused_as_aws_does(sagemaker):
+    role = "arn:aws:iam::123456789012:role/r"
+    sagemaker.create_model(ModelName="taken", ExecutionRoleArn=role, PrimaryContainer={"Image": "i"})
+    variant = {"VariantName": "v", "ModelName": "taken", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}
+    sagemaker.create_endpoint_config(EndpointConfigName="taken", ProductionVariants=[variant])
+    for call, word in ((lambda: sagemaker.create_model(ModelName="taken", ExecutionRoleArn=role,
+                                                       PrimaryContainer={"Image": "other"}), "model"),
+                       (lambda: sagemaker.create_endpoint_config(EndpointConfigName="taken",
+                                                                 ProductionVariants=[variant]), "endpoint configuration")):
+        error = _error(call)
+        assert error.response["Error"]["Code"] == "ValidationException"
+        assert error.response["Error"]["Message"].startswith(f'Cannot create already existing {word} "arn:aws:sagemaker:')
+    assert sagemaker.describe_model(ModelName="taken")["PrimaryContainer"]["Image"] == "i"
+    sagemaker.delete_endpoint_config(EndpointConfigName="taken")
+    sagemaker.delete_model(ModelName="taken")
