@@ -24,6 +24,7 @@ pytestmark = pytest.mark.slow
 
 SCHEMA = "FAULTS_E2E"
 JOB = "faults-job"
+OTHER_JOB = "faults-other-job"  # trained at the same time from another session
 ENDPOINT = "faults-ep"
 ROWS = 400
 FEATURES = [c.name for c in CHURN.columns if c.name not in ("PHONE", "CHURN")]
@@ -61,9 +62,10 @@ def deployed(e2e_stack, faults):
         console.execute(f'CREATE OR REPLACE TABLE "{SCHEMA}"."TRAIN" AS SELECT {columns} FROM "{SCHEMA}"."CHURN"')
         calls = ExtensionCalls(console, e2e_stack.extension_schema, e2e_stack.connection_name)
         faults.inject("sagemaker:CreateAutoMLJobV2", "throttling", count=2)
-        calls.train(_train_request(e2e_stack, JOB))
         faults.inject("sagemaker:DescribeAutoMLJobV2", "unavailable", count=2)
-        calls.wait_for_job(JOB, e2e_stack.job_timeout_seconds)
+        with ThreadPoolExecutor(2) as pool:
+            statuses = list(pool.map(lambda job: _train_in_own_session(e2e_stack, job), (JOB, OTHER_JOB)))
+        assert [status["JOB_STATUS"] for status in statuses] == ["Completed", "Completed"]
         for operation, kind in (("CreateModel", "internal"), ("CreateEndpointConfig", "unavailable"),
                                 ("CreateEndpoint", "throttling"), ("DescribeEndpoint", "throttling")):
             faults.inject(f"sagemaker:{operation}", kind, count=2)
@@ -72,6 +74,13 @@ def deployed(e2e_stack, faults):
         faults.clear()
         baseline = [tuple(row) for row in console.rows(CHECK)]
     return rules, baseline[0]
+
+
+def _train_in_own_session(e2e_stack, job_name: str) -> dict:
+    with e2e_stack.connect() as connection:
+        calls = ExtensionCalls(e2e_stack.console(connection), e2e_stack.extension_schema, e2e_stack.connection_name)
+        calls.train(_train_request(e2e_stack, job_name))
+        return calls.wait_for_job(job_name, e2e_stack.job_timeout_seconds)
 
 
 def _train_request(e2e_stack, job_name: str) -> dict:
@@ -173,28 +182,32 @@ def test_eight_sessions_scoring_at_once_each_get_every_row_once(deployed, e2e_st
     assert results == [baseline] * 8
 
 
-def test_two_sessions_deploying_one_endpoint_name_make_one_endpoint(deployed, e2e_stack, console):
+def test_two_sessions_deploying_two_jobs_under_one_endpoint_name_make_one_endpoint(deployed, e2e_stack, console):
+    """The two jobs trained at once race for one name: one wins, the other is refused and creates nothing."""
     name = "faults-race-ep"
     start = threading.Barrier(2)
 
-    def deploy(_):
+    def deploy(job):
         with e2e_stack.connect() as connection:
             calls = ExtensionCalls(e2e_stack.console(connection), e2e_stack.extension_schema,
                                    e2e_stack.connection_name)
             start.wait()
             try:
-                return calls.deploy(JOB, name, SCHEMA)["ENDPOINT_STATUS"]
+                return calls.deploy(job, name, SCHEMA)["ENDPOINT_STATUS"]
             except pyexasol.ExaQueryError as error:
                 return error.message
 
     with ThreadPoolExecutor(2) as pool:
-        outcomes = list(pool.map(deploy, range(2)))
-    winners = [o for o in outcomes if o == "InService"]
-    losers = [o for o in outcomes if o != "InService"]
-    assert winners, outcomes
-    assert all("E-SME-166" in o or "E-SME-" in o for o in losers), outcomes
+        outcomes = dict(zip((JOB, OTHER_JOB), pool.map(deploy, (JOB, OTHER_JOB))))
+    winners = [job for job, outcome in outcomes.items() if outcome == "InService"]
+    assert len(winners) == 1, outcomes
+    loser = outcomes[OTHER_JOB if winners == [JOB] else JOB]
+    assert "E-SME-166" in loser or "E-SME-145" in loser, loser
     assert _leftovers(console, e2e_stack, name) == {
         "aws": sorted([name, f"{name}-config", f"{name}-model"]), "metadata": 1, "scripts": 1, "connections": 1}
+    recorded = console.rows(f"""SELECT JOB_NAME FROM "{e2e_stack.extension_schema}"."SME_AUTOPILOT_ENDPOINTS"
+        WHERE ENDPOINT_NAME = '{name}' AND STATUS <> 'deleted'""")
+    assert [row[0] for row in recorded] == winners
     scored = console.rows(f'SELECT COUNT(*) FROM (SELECT "{SCHEMA}"."{name}"'
                           f'({", ".join(quote(n) for n in ["PHONE", *FEATURES])}) FROM "{SCHEMA}"."CHURN")')
     assert scored[0][0] == ROWS
@@ -214,3 +227,43 @@ def test_the_endpoint_deleted_during_a_scoring_query_ends_it_with_a_clear_error(
         deleter.join()
     assert "E-SME-153" in message and ENDPOINT in message
     assert time.monotonic() - started < 60
+
+
+def test_a_stack_restarted_between_training_and_deployment_deploys_the_trained_job(tmp_path, e2e_stack):
+    """Its own stack (the session's must keep running): train, stop, start on the same directory, deploy, score."""
+    from sme_local.extension import activate_host_python, run_sme_deploy
+    from sme_local.extension_calls import create_aws_connection
+    from sme_local.stack import LocalStack
+
+    def session(stack):
+        connection = pyexasol.connect(dsn=stack.description.dsn, user=stack.description.db_user,
+                                      password=stack.description.db_password)
+        console = e2e_stack.console(connection)
+        return connection, console, ExtensionCalls(console, "SME", "AWS_CONN")
+
+    with LocalStack(tmp_path / "restart", max_training_seconds=5) as first:
+        connection, console, _ = session(first)
+        with connection:
+            activate_host_python(console)  # ALTER SYSTEM: for the sessions opened after it
+        run_sme_deploy(first.description, "SME", print)
+        connection, console, calls = session(first)
+        with connection:
+            console.execute(f'CREATE SCHEMA "{SCHEMA}"')
+            create_aws_connection(console, "AWS_CONN", first.description)
+            load_table(console, first.description, "AWS_CONN", CHURN,
+                       read_rows(e2e_stack.data_dir / CHURN.file_name, CHURN)[:ROWS], SCHEMA, "CHURN")
+            columns = ", ".join(quote(c.name) for c in CHURN.columns if c.name != "PHONE")
+            console.execute(f'CREATE TABLE "{SCHEMA}"."TRAIN" AS SELECT {columns} FROM "{SCHEMA}"."CHURN"')
+            calls.train({**_train_request(e2e_stack, "restart-job"),
+                         "s3_bucket_uri": f"s3://{first.description.s3_bucket}",
+                         "iam_sagemaker_role": first.description.iam_sagemaker_role})
+            calls.wait_for_job("restart-job", e2e_stack.job_timeout_seconds)
+    with LocalStack(tmp_path / "restart", max_training_seconds=5) as second:
+        connection, console, calls = session(second)
+        with connection:
+            assert calls.deploy("restart-job", "restart-ep", SCHEMA)["ENDPOINT_STATUS"] == "InService"
+            scored = console.rows(f'SELECT COUNT(*), COUNT(DISTINCT "ROW_KEY") FROM (SELECT "{SCHEMA}"."restart-ep"'
+                                  f'({", ".join(quote(n) for n in ["PHONE", *FEATURES])}) FROM "{SCHEMA}"."CHURN")')
+            assert [int(v) for v in scored[0]] == [ROWS, ROWS]
+            listed = {(r["RESOURCE_TYPE"], r["VERDICT"]) for r in calls.reconcile()}
+            assert {verdict for _, verdict in listed} == {"TRACKED"}, listed
