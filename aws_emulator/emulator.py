@@ -20,6 +20,7 @@ from typing import Any
 
 import boto3
 
+from aws_emulator.faults import FaultControl
 from aws_emulator.server import READY_PREFIX
 from aws_emulator.settings import DEFAULT_MAX_TRAINING_SECONDS, DEFAULT_MIN_TRAINING_ROWS
 
@@ -59,6 +60,11 @@ class AwsEmulator:
         if self._endpoint_url is None:
             raise RuntimeError("the AWS emulator is not running; call start() first")
         return self._endpoint_url
+
+    @property
+    def faults(self) -> FaultControl:
+        """Inject AWS-shaped failures into chosen operations (see ``faults``)."""
+        return FaultControl(self.endpoint_url)
 
     @property
     def pid(self) -> int | None:

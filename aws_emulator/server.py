@@ -13,9 +13,11 @@ import signal
 import sys
 import threading
 
-from moto.server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
 
-from aws_emulator import moto_extension
+from aws_emulator import moto_extension, unique_names
+from aws_emulator.faults import FaultInjector
 from aws_emulator.settings import EmulatorSettings
 
 LOOPBACK = "127.0.0.1"
@@ -27,9 +29,12 @@ _SNAPSHOT_EVERY_POLLS = 10  # besides job and endpoint events: bounds what an ab
 def serve(port: int, settings: EmulatorSettings, parent_pid: int | None = None) -> None:
     """Serve until SIGTERM/SIGINT (or until ``parent_pid`` is gone); announce the address on stdout first."""
     moto_extension.install(settings)
-    server = ThreadedMotoServer(ip_address=LOOPBACK, port=port, verbose=False)
-    server.start()
-    host, bound_port = server.get_host_and_port()
+    unique_names.install()  # after moto_extension: the name check runs before its endpoint start-up
+    # moto's application behind the fault injector (which passes every request through unless a test set a rule)
+    server = make_server(LOOPBACK, port, FaultInjector(DomainDispatcherApplication(create_backend_app)),
+                         threaded=True, request_handler=MotoRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, bound_port = server.server_address[:2]
     print(READY_PREFIX + json.dumps({"endpoint_url": f"http://{host}:{bound_port}"}), flush=True)
     sys.stdout = sys.stderr  # nothing else may write into the pipe the parent stops reading
     stop = threading.Event()
@@ -42,5 +47,5 @@ def serve(port: int, settings: EmulatorSettings, parent_pid: int | None = None) 
         polls += 1
         if polls % _SNAPSHOT_EVERY_POLLS == 0:
             moto_extension.save_state()
-    server.stop()
+    server.shutdown()
     moto_extension.save_state()

@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 import boto3
 
+from exasol_sagemaker_extension.autopilot.control_plane_client import control_plane_client
 from exasol_sagemaker_extension.autopilot.aws_errors import aws_call
 from exasol_sagemaker_extension.autopilot.credentials import session_secrets
 from exasol_sagemaker_extension.autopilot.job_status import describe_job_raw
@@ -43,7 +44,7 @@ def is_minimized(metric_name: str | None, metric_type: str | None = None) -> boo
 def list_candidate_descriptions(session: boto3.Session, job_name: str, **filters: Any) -> list[dict[str, Any]]:
     """Every AutoMLCandidate of the job (all pages), optionally filtered as ListCandidatesForAutoMLJob allows."""
     validate_job_name(job_name)
-    client = session.client("sagemaker")
+    client = control_plane_client(session)
     request: dict[str, Any] = {"AutoMLJobName": job_name, "MaxResults": 100, **filters}
     candidates: list[dict[str, Any]] = []
     with aws_call("list the candidates of the AutoML job", job_name, secrets=session_secrets(session)):

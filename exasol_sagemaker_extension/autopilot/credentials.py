@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import boto3
 
+from exasol_sagemaker_extension.autopilot.control_plane_client import control_plane_client
 from exasol_sagemaker_extension.autopilot.aws_errors import aws_call
 from exasol_sagemaker_extension.errors import SmeError
 
@@ -187,7 +188,7 @@ def _assumed_role_session(base: boto3.Session, role: AssumeRole, secrets: tuple[
     if role.external_id:
         request["ExternalId"] = role.external_id
     with aws_call("assume the role", role.role_arn, secrets=secrets):
-        granted = base.client("sts").assume_role(**request)["Credentials"]
+        granted = control_plane_client(base, "sts").assume_role(**request)["Credentials"]
     return boto3.Session(
         aws_access_key_id=granted["AccessKeyId"],
         aws_secret_access_key=granted["SecretAccessKey"],

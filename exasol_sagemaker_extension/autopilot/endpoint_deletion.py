@@ -13,6 +13,7 @@ from typing import Any
 
 import boto3
 
+from exasol_sagemaker_extension.autopilot.control_plane_client import control_plane_client
 from exasol_sagemaker_extension.autopilot.aws_errors import unless_missing
 from exasol_sagemaker_extension.autopilot.credentials import session_secrets
 from exasol_sagemaker_extension.autopilot.names import endpoint_config_name_for, model_name_for, validate_endpoint_name
@@ -32,7 +33,7 @@ def delete_endpoint(session: boto3.Session, endpoint_name: str) -> list[DeletedR
     """Delete endpoint, endpoint config and model(s); one entry per resource, in that order."""
     validate_endpoint_name(endpoint_name)
     secrets = session_secrets(session)
-    client = session.client("sagemaker")
+    client = control_plane_client(session)
     endpoint = unless_missing(
         lambda: client.describe_endpoint(EndpointName=endpoint_name), "describe the endpoint", endpoint_name, secrets
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import boto3
 
+from exasol_sagemaker_extension.autopilot.control_plane_client import control_plane_client
 from exasol_sagemaker_extension.autopilot.aws_errors import unless_missing
 from exasol_sagemaker_extension.autopilot.credentials import session_secrets
 from exasol_sagemaker_extension.autopilot.names import validate_endpoint_name
@@ -29,7 +30,7 @@ class EndpointState:
 def describe_endpoint_state(session: boto3.Session, endpoint_name: str) -> EndpointState:
     validate_endpoint_name(endpoint_name)
     secrets = session_secrets(session)
-    client = session.client("sagemaker")
+    client = control_plane_client(session)
     endpoint = unless_missing(
         lambda: client.describe_endpoint(EndpointName=endpoint_name), "describe the endpoint", endpoint_name, secrets
     )

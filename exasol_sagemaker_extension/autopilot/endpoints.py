@@ -4,19 +4,27 @@ Deployment is idempotent so that a retry after a timeout or a failed later step 
 prediction UDF afterwards) never creates a second, forgotten endpoint that keeps costing money:
   * an endpoint that already serves a model built from the same candidate is returned (after waiting for it);
   * an endpoint serving something else is refused, never silently replaced;
-  * a model or endpoint config left behind by an earlier attempt without its endpoint is replaced.
+  * a model or endpoint config left behind by an earlier attempt without its endpoint is replaced — unless it is
+    younger than ``LEFTOVER_AFTER_SECONDS``: then another session is deploying the same name right now, and this
+    one stops with a conflict (E-SME-166) instead of deleting the other session's resources;
+  * a deployment that fails (a create call AWS refuses even after retries, or an endpoint that turns Failed)
+    deletes what it created itself, so nothing is left that bills or needs cleaning up.
 Model and config names are derived from the endpoint name (see ``names``), so deletion finds them again.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 import boto3
 
-from exasol_sagemaker_extension.autopilot.aws_errors import aws_call, unless_missing
+from exasol_sagemaker_extension.autopilot.control_plane_client import control_plane_client
+from botocore.exceptions import BotoCoreError, ClientError
+
+from exasol_sagemaker_extension.autopilot.aws_errors import aws_call, error_code, unless_missing
 from exasol_sagemaker_extension.autopilot.candidates import list_candidate_descriptions
 from exasol_sagemaker_extension.autopilot.credentials import session_secrets
 from exasol_sagemaker_extension.autopilot.endpoint_compute import EndpointCompute
@@ -38,6 +46,10 @@ from exasol_sagemaker_extension.autopilot.resource_tags import extension_tags
 from exasol_sagemaker_extension.errors import SmeError
 
 DEFAULT_TIMEOUT_SECONDS = 1800.0
+# Creating model, config and endpoint takes seconds (a minute with retries); a younger model or config without
+# its endpoint belongs to a deployment still in progress, an older one to a deployment that was interrupted.
+LEFTOVER_AFTER_SECONDS = 600.0
+_TAKEN_NAME = "Cannot create already existing"
 _STILL_RUNNING = ("InProgress", "Stopping")
 
 
@@ -83,7 +95,7 @@ def deploy(
         raise SmeError("E-SME-146", "timeout_seconds must be positive.", ["Give e.g. 1800, or leave it out."])
 
     secrets = session_secrets(session)
-    client = session.client("sagemaker")
+    client = control_plane_client(session)
     job = describe_job_raw(session, spec.job_name)
     require_completed(job)
     problem_type = resolved_problem_type(job)
@@ -103,12 +115,18 @@ def deploy(
         lambda: client.describe_endpoint(EndpointName=spec.endpoint_name),
         "describe the endpoint", spec.endpoint_name, secrets,
     )
-    if existing is None:
-        tags = [] if spec.extension_schema is None else extension_tags(spec.extension_schema, spec.job_name)
-        _create_resources(client, deployment, job["RoleArn"], containers, spec.compute, tags, secrets)
-    else:
+    if existing is not None:
         deployment = _adopt_existing(client, existing, deployment, candidate, secrets)
-    status = wait_until_in_service(client, spec.endpoint_name, spec.timeout_seconds, on_progress, secrets, sleep)
+        status = wait_until_in_service(client, spec.endpoint_name, spec.timeout_seconds, on_progress, secrets, sleep)
+        return replace(deployment, endpoint_status=status)
+    tags = [] if spec.extension_schema is None else extension_tags(spec.extension_schema, spec.job_name)
+    created = _create_resources(client, deployment, job["RoleArn"], containers, spec.compute, tags, secrets)
+    try:
+        status = wait_until_in_service(client, spec.endpoint_name, spec.timeout_seconds, on_progress, secrets, sleep)
+    except SmeError as error:
+        if error.code == "E-SME-143":  # Failed: it will never serve; a timeout (E-SME-144) may still come up
+            _roll_back(created)
+        raise
     return replace(deployment, endpoint_status=status)
 
 
@@ -173,19 +191,77 @@ def _create_resources(
     compute: EndpointCompute,
     tags: list[dict[str, str]],
     secrets: tuple[str, ...],
-) -> None:
-    """Create model, config and endpoint, replacing a model/config left behind without its endpoint."""
+) -> list[Callable[[], Any]]:
+    """Create model, config and endpoint, replacing an old model/config left behind without its endpoint.
+
+    Returns the deletions of what was created, newest first; if a step fails, they run before the error rises."""
     tagged = {"Tags": tags} if tags else {}
-    model, config = deployment.model_name, deployment.endpoint_config_name
-    unless_missing(lambda: client.delete_endpoint_config(EndpointConfigName=config), "delete the stale endpoint config", config, secrets)
-    unless_missing(lambda: client.delete_model(ModelName=model), "delete the stale model", model, secrets)
-    with aws_call("create the model", model, secrets=secrets):
-        client.create_model(ModelName=model, ExecutionRoleArn=role_arn, Containers=containers, **tagged)
-    with aws_call("create the endpoint config", config, secrets=secrets):
-        client.create_endpoint_config(
-            EndpointConfigName=config, ProductionVariants=[compute.production_variant(model)], **tagged)
-    with aws_call("create the endpoint", deployment.endpoint_name, secrets=secrets):
-        client.create_endpoint(EndpointName=deployment.endpoint_name, EndpointConfigName=config, **tagged)
+    model, config, endpoint = deployment.model_name, deployment.endpoint_config_name, deployment.endpoint_name
+    _remove_leftover(endpoint, "endpoint config", config, lambda: client.describe_endpoint_config(
+        EndpointConfigName=config), lambda: client.delete_endpoint_config(EndpointConfigName=config), secrets)
+    _remove_leftover(endpoint, "model", model, lambda: client.describe_model(ModelName=model),
+                     lambda: client.delete_model(ModelName=model), secrets)
+    created: list[Callable[[], Any]] = []
+    try:
+        _create(endpoint, "create the model", model, secrets, lambda: client.create_model(
+            ModelName=model, ExecutionRoleArn=role_arn, Containers=containers, **tagged))
+        created.insert(0, lambda: client.delete_model(ModelName=model))
+        _create(endpoint, "create the endpoint config", config, secrets, lambda: client.create_endpoint_config(
+            EndpointConfigName=config, ProductionVariants=[compute.production_variant(model)], **tagged))
+        created.insert(0, lambda: client.delete_endpoint_config(EndpointConfigName=config))
+        _create(endpoint, "create the endpoint", endpoint, secrets, lambda: client.create_endpoint(
+            EndpointName=endpoint, EndpointConfigName=config, **tagged))
+        created.insert(0, lambda: client.delete_endpoint(EndpointName=endpoint))
+    except BaseException:
+        _roll_back(created)
+        raise
+    return created
+
+
+def _remove_leftover(endpoint: str, kind: str, name: str, describe: Callable[[], dict[str, Any]],
+                     delete: Callable[[], Any], secrets: tuple[str, ...]) -> None:
+    """Delete an interrupted deployment's model or config; a young one means a deployment in progress."""
+    found = unless_missing(describe, f"describe the {kind}", name, secrets)
+    if found is None:
+        return
+    created_at = found.get("CreationTime")
+    age = (datetime.now(timezone.utc) - created_at).total_seconds() if isinstance(created_at, datetime) else None
+    if age is not None and age < LEFTOVER_AFTER_SECONDS:
+        raise _conflict(endpoint, f"its {kind} {name} was created {max(age, 0):.0f} s ago")
+    unless_missing(delete, f"delete the stale {kind}", name, secrets)
+
+
+def _create(endpoint: str, action: str, name: str, secrets: tuple[str, ...], call: Callable[[], Any]) -> None:
+    """One create call; a name AWS reports as taken means another session got there first (E-SME-166)."""
+    with aws_call(action, name, secrets=secrets):
+        try:
+            call()
+        except ClientError as error:
+            if error_code(error) == "ValidationException" and _TAKEN_NAME in str(error):
+                raise _conflict(endpoint, f"{name} was created by someone else meanwhile") from None
+            raise
+
+
+def _conflict(endpoint: str, detail: str) -> SmeError:
+    return SmeError(
+        "E-SME-166",
+        f"The endpoint {endpoint} is being deployed by another session ({detail}); this deployment created nothing.",
+        [
+            "Wait until the other deployment has finished, then use its endpoint or deploy again (the same job and "
+            "candidate are adopted, not created twice).",
+            f"If no other deployment runs, remove the leftovers with SME_RECONCILE_SAGEMAKER_RESOURCES or wait "
+            f"{LEFTOVER_AFTER_SECONDS:.0f} s: older leftovers are replaced.",
+        ],
+    )
+
+
+def _roll_back(deletions: list[Callable[[], Any]]) -> None:
+    """Best effort, newest first: the original failure is what the user must see; reconciliation finds the rest."""
+    for delete in deletions:
+        try:
+            delete()
+        except (ClientError, BotoCoreError):
+            pass
 
 
 def _adopt_existing(

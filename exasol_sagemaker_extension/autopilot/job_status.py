@@ -12,6 +12,7 @@ from typing import Any
 
 import boto3
 
+from exasol_sagemaker_extension.autopilot.control_plane_client import control_plane_client
 from exasol_sagemaker_extension.autopilot.aws_errors import aws_call
 from exasol_sagemaker_extension.autopilot.credentials import session_secrets
 from exasol_sagemaker_extension.autopilot.names import validate_job_name
@@ -33,7 +34,7 @@ def describe_job_raw(session: boto3.Session, job_name: str) -> dict[str, Any]:
     """The DescribeAutoMLJobV2 response for ``job_name`` (errors translated)."""
     validate_job_name(job_name)
     with aws_call("describe the AutoML job", job_name, secrets=session_secrets(session)):
-        return session.client("sagemaker").describe_auto_ml_job_v2(AutoMLJobName=job_name)
+        return control_plane_client(session).describe_auto_ml_job_v2(AutoMLJobName=job_name)
 
 
 def job_status(session: boto3.Session, job_name: str) -> JobStatus:

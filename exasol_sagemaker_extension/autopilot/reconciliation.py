@@ -20,6 +20,7 @@ from typing import Any, Iterator
 
 import boto3
 
+from exasol_sagemaker_extension.autopilot.control_plane_client import control_plane_client
 from exasol_sagemaker_extension.autopilot.aws_errors import aws_call, unless_missing
 from exasol_sagemaker_extension.autopilot.credentials import session_secrets
 from exasol_sagemaker_extension.autopilot.resource_tags import JOB_KEY, is_extension_resource
@@ -84,7 +85,7 @@ _DELETION_ORDER = ("ENDPOINT", "ENDPOINT_CONFIG", "MODEL")
 def reconcile(session: boto3.Session, schema: str, metadata: Metadata, delete: bool) -> list[ResourceState]:
     """Every tagged resource of ``schema`` with its verdict, plus the endpoints AWS lacks; orphans removed if asked."""
     secrets = session_secrets(session)
-    client = session.client("sagemaker")
+    client = control_plane_client(session)
     found = {kind.resource_type: dict(_tagged(client, kind, schema, secrets)) for kind in _KINDS}
     serving = _serving_endpoints(client, found["ENDPOINT"], secrets)
     transforming = {name for name, (status, _) in found["TRANSFORM_JOB"].items() if status in _RUNNING_TRANSFORM}

@@ -15,6 +15,7 @@ from typing import Any, Mapping
 
 import boto3
 
+from exasol_sagemaker_extension.autopilot.control_plane_client import control_plane_client
 from exasol_sagemaker_extension.autopilot.aws_errors import aws_call
 from exasol_sagemaker_extension.autopilot.credentials import session_secrets
 from exasol_sagemaker_extension.autopilot import resource_tags
@@ -76,7 +77,7 @@ def start_training(session: boto3.Session, spec: TrainingSpec) -> StartedJob:
     """Validate ``spec`` and start the AutoML V2 job; returns its name and ARN."""
     request = build_create_request(spec)
     with aws_call("create the AutoML job", spec.job_name, secrets=session_secrets(session)):
-        response = session.client("sagemaker").create_auto_ml_job_v2(**request)
+        response = control_plane_client(session).create_auto_ml_job_v2(**request)
     return StartedJob(job_name=spec.job_name, job_arn=response["AutoMLJobArn"])
 
 

@@ -82,3 +82,7 @@ def backend_endpoint(endpoint_name: str) -> Any:
 
 def backend_model_names() -> list[str]:
     return sorted(sagemaker_backends[DEFAULT_ACCOUNT_ID][REGION]._models)
+
+
+def backend_model(model_name: str) -> Any:
+    return sagemaker_backends[DEFAULT_ACCOUNT_ID][REGION]._models[model_name]

@@ -2,16 +2,18 @@
 written into moto's backend (aws_fixtures.complete_job); the endpoint status is changed the same way to simulate
 an endpoint that is still creating or has failed. Only ListCandidatesForAutoMLJob (absent in moto) is stubbed."""
 
+import datetime
+
 import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
 from aws_fixtures import (
-    ROLE_ARN, backend_endpoint, backend_model_names, candidate, complete_job, create_job, moto_session,
+    ROLE_ARN, backend_endpoint, backend_model, backend_model_names, candidate, complete_job, create_job, moto_session,
 )
 from exasol_sagemaker_extension.autopilot.endpoint_compute import EndpointCompute
 from exasol_sagemaker_extension.autopilot.endpoint_waiting import wait_until_in_service
-from exasol_sagemaker_extension.autopilot.endpoints import DeploymentSpec, candidate_containers, deploy
+from exasol_sagemaker_extension.autopilot.endpoints import LEFTOVER_AFTER_SECONDS, DeploymentSpec, candidate_containers, deploy
 from exasol_sagemaker_extension.errors import SmeError
 
 INSTANCE = EndpointCompute(instance_type="ml.m5.large", instance_count=2)
@@ -76,14 +78,30 @@ def test_endpoint_serving_another_candidate_is_not_replaced(session):
     assert caught.value.code == "E-SME-145" and "newer-best" in str(caught.value)
 
 
-def test_leftover_model_of_a_failed_attempt_is_replaced(session):
-    finished_job(session)
+def _leftover_model(session, age_seconds):
     session.client("sagemaker").create_model(
         ModelName="churn-ep-model", ExecutionRoleArn=ROLE_ARN, Containers=[{"Image": "stale", "ModelDataUrl": "s3://b/x"}]
     )
+    backend_model("churn-ep-model").creation_time -= datetime.timedelta(seconds=age_seconds)
+
+
+def test_leftover_model_of_an_interrupted_attempt_is_replaced(session):
+    finished_job(session)
+    _leftover_model(session, LEFTOVER_AFTER_SECONDS + 1)
     deploy(session, DeploymentSpec("churn-job", "churn-ep", INSTANCE))
     containers = session.client("sagemaker").describe_model(ModelName="churn-ep-model")["Containers"]
     assert containers[0]["Image"] != "stale"
+
+
+def test_a_young_model_without_endpoint_is_another_deployment_in_progress_and_left_alone(session):
+    finished_job(session)
+    _leftover_model(session, 5)
+    with pytest.raises(SmeError) as caught:
+        deploy(session, DeploymentSpec("churn-job", "churn-ep", INSTANCE))
+    assert caught.value.code == "E-SME-166"
+    client = session.client("sagemaker")
+    assert client.describe_model(ModelName="churn-ep-model")["Containers"][0]["Image"] == "stale"
+    assert client.list_endpoints()["Endpoints"] == [] and client.list_endpoint_configs()["EndpointConfigs"] == []
 
 
 @pytest.mark.parametrize("status", ["InProgress", "Stopping"])
