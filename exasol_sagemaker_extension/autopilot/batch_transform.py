@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterator
 import boto3
 
 from exasol_sagemaker_extension.autopilot.aws_errors import aws_call, unless_missing
+from exasol_sagemaker_extension.autopilot.control_plane_client import control_plane_client
 from exasol_sagemaker_extension.autopilot.credentials import session_secrets
 from exasol_sagemaker_extension.autopilot.endpoints import candidate_containers, choose_candidate, require_completed
 from exasol_sagemaker_extension.autopilot.exasol_csv import FeatureColumn, encode_column
@@ -95,7 +96,7 @@ def start_transform(session: boto3.Session, spec: TransformSpec) -> Started:
     if spec.candidate_name is not None:
         validate_candidate_name(spec.candidate_name)
     secrets = session_secrets(session)
-    client = session.client("sagemaker")
+    client = control_plane_client(session)
     job = describe_job_raw(session, spec.job_name)
     require_completed(job)
     problem_type = normalise_problem_type(resolved_problem_type(job))
@@ -141,7 +142,7 @@ def wait_for_transform(
     """The job's description once it is Completed, or while still running when ``timeout_seconds`` have passed
     (0: look once); a Failed or Stopped job raises E-SME-190 with AWS's reason."""
     secrets = session_secrets(session)
-    client = session.client("sagemaker")
+    client = control_plane_client(session)
     deadline = clock() + timeout_seconds
     interval = FIRST_POLL_INTERVAL_SECONDS
     while True:
@@ -207,7 +208,7 @@ def convert_output(
 def remove_artifacts(session: boto3.Session, transform_job_name: str) -> int:
     """Delete the run's model and every S3 object of the run; returns the number of objects deleted."""
     secrets = session_secrets(session)
-    client = session.client("sagemaker")
+    client = control_plane_client(session)
     description = unless_missing(lambda: client.describe_transform_job(TransformJobName=transform_job_name),
                                  "describe the transform job", transform_job_name, secrets)
     unless_missing(lambda: client.delete_model(ModelName=transform_job_name), "delete the model",

@@ -23,5 +23,5 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": CONTROL_PLANE_MAX_
 
 
 def control_plane_client(session: boto3.Session, service: str = "sagemaker") -> Any:
-    """A ``sagemaker`` (or ``sts``) client of ``session`` with standard retries and bounded attempts."""
+    """A ``sagemaker`` (or ``sts``, ``cloudwatch``) client of ``session`` with standard retries and bounded attempts."""
     return session.client(service, config=_CONFIG)

@@ -18,6 +18,7 @@ from typing import Any
 import boto3
 
 from exasol_sagemaker_extension.autopilot.aws_errors import aws_call
+from exasol_sagemaker_extension.autopilot.control_plane_client import control_plane_client
 from exasol_sagemaker_extension.autopilot.credentials import session_secrets
 from exasol_sagemaker_extension.errors import SmeError
 
@@ -96,11 +97,11 @@ def endpoint_metrics(session: boto3.Session, endpoint_name: str, start: datetime
     start, end = resolve_window(start, end, now)
     secrets = session_secrets(session)
     with aws_call("describe the endpoint", endpoint_name, secrets=secrets):
-        description = session.client("sagemaker").describe_endpoint(EndpointName=endpoint_name)
+        description = control_plane_client(session).describe_endpoint(EndpointName=endpoint_name)
     variants = [v["VariantName"] for v in description.get("ProductionVariants") or []] or ["AllTraffic"]
     period = period_seconds(start, end, now)
     read_until = start + datetime.timedelta(seconds=period)
-    client = session.client("cloudwatch")
+    client = control_plane_client(session, "cloudwatch")
     result = []
     for variant in variants:
         queries = [_query(query_id, metric, stat, endpoint_name, variant, period) for query_id, metric, stat in _QUERIES]

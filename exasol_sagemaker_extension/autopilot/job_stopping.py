@@ -11,6 +11,7 @@ from __future__ import annotations
 import boto3
 
 from exasol_sagemaker_extension.autopilot.aws_errors import aws_call
+from exasol_sagemaker_extension.autopilot.control_plane_client import control_plane_client
 from exasol_sagemaker_extension.autopilot.credentials import session_secrets
 from exasol_sagemaker_extension.autopilot.job_status import JobStatus, describe_job_raw, job_status_from
 from exasol_sagemaker_extension.errors import SmeError
@@ -31,5 +32,5 @@ def stop_job(session: boto3.Session, job_name: str) -> JobStatus:
         )
     if before.status == "InProgress":
         with aws_call("stop the AutoML job", job_name, secrets=session_secrets(session)):
-            session.client("sagemaker").stop_auto_ml_job(AutoMLJobName=job_name)
+            control_plane_client(session).stop_auto_ml_job(AutoMLJobName=job_name)
     return job_status_from(describe_job_raw(session, job_name))
