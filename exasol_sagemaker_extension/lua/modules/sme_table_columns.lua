@@ -97,23 +97,14 @@ function M.training_columns(columns, options)
     if options.features == nil then
         return columns
     end
-    local wanted = { [options.target] = true }
+    local names = { options.target }
     if options.sample_weight ~= nil then
-        wanted[options.sample_weight] = true
+        names[#names + 1] = options.sample_weight
     end
     for _, name in ipairs(options.features) do
-        if by_name[name] == nil then
-            missing_column("E-SME-12", "feature column", name, qualified)
-        end
-        wanted[name] = true
+        names[#names + 1] = name
     end
-    local selected = {}
-    for _, column in ipairs(columns) do
-        if wanted[column.name] then
-            selected[#selected + 1] = column
-        end
-    end
-    return selected
+    return M.select(columns, names, options.schema, options.table)
 end
 
 return M
