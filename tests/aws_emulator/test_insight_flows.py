@@ -121,8 +121,7 @@ def test_stopping_an_unknown_job_names_it(session):
 
 
 def test_the_best_candidate_has_clarify_and_model_monitor_reports_computed_from_its_model(completed, s3, churn):
-    job, statuses = completed
-    assert "GeneratingExplainabilityReport" in statuses or "GeneratingModelInsightsReport" in statuses
+    job, _ = completed  # the report phases are too short to be seen reliably by polling; their output is checked
     locations = job["BestCandidate"]["CandidateProperties"]["CandidateArtifactLocations"]
     prefix = f"s3://{BUCKET}/churn/output/explain-me/documentation/"
     assert locations["Explainability"].startswith(prefix + "explainability/output/")
