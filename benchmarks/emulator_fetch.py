@@ -30,7 +30,7 @@ import duckdb  # noqa: E402
 import pandas  # noqa: E402
 import pyexasol  # noqa: E402
 
-from exasol_emulator.api import Emulator  # noqa: E402
+from sme_local.exasol.api import Emulator  # noqa: E402
 
 FETCH_QUERY = (
     "SELECT i AS id, i * 0.5 AS half, 'name ' || i AS label, (i % 2 = 0) AS even, "

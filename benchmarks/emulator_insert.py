@@ -21,7 +21,7 @@ import duckdb  # noqa: E402
 import pandas  # noqa: E402
 import pyexasol  # noqa: E402
 
-from exasol_emulator.api import Emulator  # noqa: E402
+from sme_local.exasol.api import Emulator  # noqa: E402
 
 ROWS = 100_000
 DUCKDB_EXECUTEMANY_ROWS = 10_000

@@ -1,9 +1,9 @@
 """Builds the wheel of the extension package alone, from this repository's sources.
 
-The repository's pyproject.toml also packages the emulators, ``language_container`` and ``sme_local``, none
-of which belongs into a container that only runs UDFs. The wheel is therefore built from a staged copy that
-holds the project files and ``exasol_sagemaker_extension/`` only: setuptools' package discovery then finds
-nothing else, while name, version and metadata stay the repository's own.
+The repository's pyproject.toml packages only the product (the stand-ins are the distribution in ``local/``).
+The wheel is still built from a staged copy of the project files and ``exasol_sagemaker_extension/``: a
+setuptools build writes ``build/`` and ``*.egg-info`` next to its sources, and a container build must leave the
+checkout as it found it.
 """
 
 from __future__ import annotations

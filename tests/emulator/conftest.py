@@ -9,7 +9,7 @@ from typing import Iterator
 import pyexasol
 import pytest
 
-from exasol_emulator.api import Emulator
+from sme_local.exasol.api import Emulator
 
 
 @pytest.fixture()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from exasol_emulator.lua_runtime.runner import CJSON_VERSIONS
+from sme_local.exasol.lua_runtime.runner import CJSON_VERSIONS
 
 
 @pytest.fixture(params=CJSON_VERSIONS, ids=[f"cjson-{v}" for v in CJSON_VERSIONS])

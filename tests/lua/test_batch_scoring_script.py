@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from exasol_emulator.lua_runtime import QueryError, RowCount
+from sme_local.exasol.lua_runtime import QueryError, RowCount
 
 from lua_harness import empty, failing_entry, rows, sql_literal_value
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from hypothesis import given, strategies as st
 
-from exasol_emulator.lua_runtime import LuaScriptRunner, QueryError, RowCount
+from sme_local.exasol.lua_runtime import LuaScriptRunner, QueryError, RowCount
 
 META = {"script_schema": "S", "script_name": "N", "session_id": "1"}
 

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from exasol_emulator.lua_runtime import QueryError
+from sme_local.exasol.lua_runtime import QueryError
 
 from lua_harness import ScriptedDatabase, empty, rows, run_entry, sme_error, udf_call
 from test_endpoint_scripts import ENDPOINT_ROW, ENDPOINT_SQL, JOB_ROW, JOB_SQL, ROLE

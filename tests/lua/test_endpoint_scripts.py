@@ -9,7 +9,7 @@ import warnings
 
 import pytest
 
-from exasol_emulator.lua_runtime import QueryError, RowCount
+from sme_local.exasol.lua_runtime import QueryError, RowCount
 
 from lua_harness import ScriptedDatabase, empty, failing_entry, rows, run_entry, sme_error, sql_literal_value, udf_call
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from exasol_emulator.lua_runtime import QueryError, RowCount
+from sme_local.exasol.lua_runtime import QueryError, RowCount
 
 from lua_harness import ScriptedDatabase, empty, rows, run_entry, sme_error, sql_literal_value, udf_call
 

@@ -21,7 +21,7 @@ from sklearn import metrics as sk
 from sklearn.linear_model import LinearRegression
 from sklearn.tree import DecisionTreeClassifier
 
-from exasol_emulator.api import Emulator
+from sme_local.exasol.api import Emulator
 from exasol_sagemaker_extension.deployment.installation import metadata_statements
 from exasol_sagemaker_extension.deployment.lua_scripts import render_lua_script
 from exasol_sagemaker_extension.deployment.scripts import ENTRY_SCRIPTS

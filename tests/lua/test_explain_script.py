@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exasol_emulator.lua_runtime import QueryError
+from sme_local.exasol.lua_runtime import QueryError
 
 from lua_harness import ScriptedDatabase, empty, rows, run_entry, sme_error, udf_call
 from test_job_scripts import JOB_ROW, JOB_SQL, KNOWN_JOB_REQUEST

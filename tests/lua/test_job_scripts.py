@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exasol_emulator.lua_runtime import QueryError, RowCount
+from sme_local.exasol.lua_runtime import QueryError, RowCount
 
 from lua_harness import ScriptedDatabase, empty, failing_entry, rows, run_entry, sme_error, udf_call
 

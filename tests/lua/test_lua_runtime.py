@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, strategies as st
 
-from exasol_emulator.lua_runtime import LuaLimits, LuaScriptRunner, QueryError, ResultSet, RowCount, ScriptParam
-from exasol_emulator.lua_runtime.column_definitions import ColumnDefinitionError, parse_column_definitions
-from exasol_emulator.lua_runtime.sql_parameters import ParameterError, SQL_NULL, substitute_parameters
+from sme_local.exasol.lua_runtime import LuaLimits, LuaScriptRunner, QueryError, ResultSet, RowCount, ScriptParam
+from sme_local.exasol.lua_runtime.column_definitions import ColumnDefinitionError, parse_column_definitions
+from sme_local.exasol.lua_runtime.sql_parameters import ParameterError, SQL_NULL, substitute_parameters
 
 META = {"script_schema": "S", "script_name": "N", "session_id": 1234, "statement_id": 5, "current_user": "U",
         "current_schema": "S", "database_name": "DB", "database_version": "8.34.0"}

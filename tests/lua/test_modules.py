@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exasol_emulator.lua_runtime import QueryError
+from sme_local.exasol.lua_runtime import QueryError
 from exasol_sagemaker_extension.deployment.scripts import ENTRY_SCRIPTS
 from exasol_sagemaker_extension.errors import SmeError
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from exasol_emulator.lua_runtime import QueryError
+from sme_local.exasol.lua_runtime import QueryError
 
 from lua_harness import ScriptedDatabase, empty, failing_entry, rows, run_entry, udf_call
 

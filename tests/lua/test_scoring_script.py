@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from exasol_emulator.lua_runtime import QueryError, RowCount
+from sme_local.exasol.lua_runtime import QueryError, RowCount
 
 from lua_harness import ScriptedDatabase, empty, rows, run_entry, run_snippet, sme_error
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from exasol_emulator.lua_runtime import QueryError, ResultSet, RowCount
+from sme_local.exasol.lua_runtime import QueryError, ResultSet, RowCount
 
 from lua_harness import ScriptedDatabase, empty, rows, run_entry, run_snippet, sme_error, sql_literal_value, udf_call
 

@@ -1,4 +1,4 @@
-"""Faults injected into the local stack's AWS emulator (``aws_emulator.faults``) while the extension works, and
+"""Faults injected into the local stack's AWS emulator (``sme_local.aws.faults``) while the extension works, and
 several sessions at once: AWS's advised retries ride out throttling and 5xx, a failure that outlasts them ends in
 an E-SME error and leaves no SageMaker resource, metadata row, connection or UDF behind, and a query that succeeds
 has every row once with the prediction it has without faults.
@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pyexasol
 import pytest
 
-from aws_emulator.faults import FaultControl
+from sme_local.aws.faults import FaultControl
 from sme_local.datasets import CHURN, quote, read_rows
 from sme_local.extension_calls import ExtensionCalls
 from sme_local.loading import load_table

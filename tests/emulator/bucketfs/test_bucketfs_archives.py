@@ -10,7 +10,7 @@ from pathlib import Path
 import exasol.bucketfs as bfs
 import pytest
 
-from exasol_emulator.bucketfs import BucketConfig, BucketFsService, extraction_dir_name, resolve_udf_path
+from sme_local.exasol.bucketfs import BucketConfig, BucketFsService, extraction_dir_name, resolve_udf_path
 
 WRITE_PW = "write-secret"
 

@@ -10,7 +10,7 @@ import exasol.bucketfs as bfs
 import pytest
 import requests
 
-from exasol_emulator.bucketfs import BucketConfig, BucketFsService, resolve_udf_path
+from sme_local.exasol.bucketfs import BucketConfig, BucketFsService, resolve_udf_path
 
 READ_PW = "read-secret"
 WRITE_PW = "write-secret"

@@ -17,7 +17,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from exasol_emulator.api import Emulator
+from sme_local.exasol.api import Emulator
 from io_support import (OPEN_KEY_ID, OPEN_SECRET, REGION, Bucket, IamIdentities, s3_client,
                         set_auth_threshold)
 

@@ -20,7 +20,7 @@ import pytest
 from exasol.python_extension_common.deployment.extract_validator import ExtractValidator
 from exasol.python_extension_common.deployment.language_container_deployer import LanguageContainerDeployer
 
-from exasol_emulator.api import Emulator
+from sme_local.exasol.api import Emulator
 
 VALIDATION_TIMEOUT = timedelta(seconds=60)
 VALIDATION_INTERVAL = timedelta(seconds=1)

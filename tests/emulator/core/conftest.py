@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from exasol_emulator.api import Emulator
+from sme_local.exasol.api import Emulator
 
 os.environ["EXASOL_TELEMETRY_DISABLE"] = "1"
 

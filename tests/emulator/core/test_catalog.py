@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyexasol
 import pytest
 
-from exasol_emulator.api import Emulator
+from sme_local.exasol.api import Emulator
 
 SECRET = "s3cr3t-Pa55word"
 

@@ -7,7 +7,7 @@ import threading
 
 import pyexasol
 import pytest
-from exasol_emulator.release import DEFAULT_VERSION
+from sme_local.exasol.release import DEFAULT_VERSION
 
 
 def test_login_with_tls_fingerprint_dsn(connect, emulator):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from exasol_emulator.sql.numeric_literals import smallest_decimal
+from sme_local.exasol.sql.numeric_literals import smallest_decimal
 
 
 def test_empty_literal_is_null_in_comparisons_functions_and_concatenation(db) -> None:

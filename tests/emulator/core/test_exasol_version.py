@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyexasol
 import pytest
 
-from exasol_emulator.api import Emulator
-from exasol_emulator.release import DEFAULT_VERSION, VERSIONS
+from sme_local.exasol.api import Emulator
+from sme_local.exasol.release import DEFAULT_VERSION, VERSIONS
 
 SCRIPT = """CREATE OR REPLACE LUA SCRIPT probe() AS
 local cjson = require('cjson')

@@ -13,7 +13,7 @@ import websocket
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from exasol_emulator.api import Emulator
+from sme_local.exasol.api import Emulator
 
 
 def _raw_login(emulator: Emulator) -> websocket.WebSocket:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pyexasol
 import pytest
 
-from exasol_emulator.database import Database
-from exasol_emulator.sql.errors import SqlError
+from sme_local.exasol.database import Database
+from sme_local.exasol.sql.errors import SqlError
 
 GET_CONNECTION_UDF = ("CREATE PYTHON3 SCALAR SCRIPT {name}(c VARCHAR(100)) RETURNS VARCHAR(200) AS\n"
                       "def run(ctx):\n    return exa.get_connection(ctx.c).address\n/")

@@ -17,7 +17,7 @@ PROGRAM = textwrap.dedent("""
     import os, sys
     os.environ["EXASOL_TELEMETRY_DISABLE"] = "1"
     import pyexasol
-    from exasol_emulator.api import Emulator
+    from sme_local.exasol.api import Emulator
 
     emulator = Emulator(sys.argv[1], port=0, bucketfs_port=0).start()
     connection = pyexasol.connect(dsn=emulator.dsn, user="sys", password="exasol")

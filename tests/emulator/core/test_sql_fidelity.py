@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from exasol_emulator.database import Database
-from exasol_emulator.sql.errors import SqlError
+from sme_local.exasol.database import Database
+from sme_local.exasol.sql.errors import SqlError
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exasol_emulator.api import Emulator
+from sme_local.exasol.api import Emulator
 
 
 def test_dba_sessions_show_what_the_client_sent_at_login(connect) -> None:

@@ -1,4 +1,4 @@
-"""Exasol's transaction conflicts in the emulator (exasol_emulator/sql/transactions.py), through pyexasol:
+"""Exasol's transaction conflicts in the emulator (local/sme_local/exasol/sql/transactions.py), through pyexasol:
 WAIT FOR COMMIT between writers of one table, the 40001 collision rollback where no serial order exists, and no
 conflict where one does (readers of a table another session is writing)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import struct
 
-from exasol_emulator.http_transport.tunnels import Tunnels
+from sme_local.exasol.http_transport.tunnels import Tunnels
 
 
 def _register(tunnels: Tunnels) -> tuple[socket.socket, str]:

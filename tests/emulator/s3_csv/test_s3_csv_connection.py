@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from exasol_emulator.s3_csv import CsvTransferError
-from exasol_emulator.s3_csv.connection import S3Credentials, parse_address, parse_credentials, s3_client
+from sme_local.exasol.s3_csv import CsvTransferError
+from sme_local.exasol.s3_csv.connection import S3Credentials, parse_address, parse_credentials, s3_client
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exasol_emulator.s3_csv import CsvOptions, CsvTransferError, Delimit
-from exasol_emulator.s3_csv.csv_text import CsvSyntaxError, parse_records, render_field, render_record
-from exasol_emulator.s3_csv.sql_types import Kind, parse_column_type
-from exasol_emulator.s3_csv.value_format import format_value
-from exasol_emulator.s3_csv.value_parse import BadValue, parse_value
+from sme_local.exasol.s3_csv import CsvOptions, CsvTransferError, Delimit
+from sme_local.exasol.s3_csv.csv_text import CsvSyntaxError, parse_records, render_field, render_record
+from sme_local.exasol.s3_csv.sql_types import Kind, parse_column_type
+from sme_local.exasol.s3_csv.value_format import format_value
+from sme_local.exasol.s3_csv.value_parse import BadValue, parse_value
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from moto import mock_aws
 from moto.core import set_initial_no_auth_action_count
 from moto.server import ThreadedMotoServer
 
-from exasol_emulator.s3_csv import CsvOptions, CsvTransferError, S3Connection, export_csv, import_csv
+from sme_local.exasol.s3_csv import CsvOptions, CsvTransferError, S3Connection, export_csv, import_csv
 
 BUCKET = "exports-bucket"
 KEY_ID, SECRET = "AKIAEXAMPLEKEY000001", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exasol_emulator.udf.column_arrays import ColumnArray, ColumnBatch, group_indices
-from exasol_emulator.udf.duckdb_columns import fetch_batch, kind_of_exa_type, load_batch
-from exasol_emulator.udf.vm.columns import (
+from sme_local.exasol.udf.column_arrays import ColumnArray, ColumnBatch, group_indices
+from sme_local.exasol.udf.duckdb_columns import fetch_batch, kind_of_exa_type, load_batch
+from sme_local.exasol.udf.vm.columns import (
     BOOL,
     DATE,
     DECIMAL,
@@ -174,7 +174,7 @@ def test_load_writes_every_kind_back_exactly():
 
 
 def test_run_batches_returns_one_batch_per_group_and_refuses_mismatched_kinds():
-    from exasol_emulator.udf import UdfError, UdfExecutor
+    from sme_local.exasol.udf import UdfError, UdfExecutor
     from udf_test_support import col, script, session
 
     udf = script("def run(ctx):\n    while True:\n        ctx.emit(ctx.x * 10 if ctx.x is not None else None)\n"

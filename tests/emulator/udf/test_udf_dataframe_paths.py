@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exasol_emulator.udf.vm import dataframe_fast, dataframes
-from exasol_emulator.udf.vm.columns import (
+from sme_local.exasol.udf.vm import dataframe_fast, dataframes
+from sme_local.exasol.udf.vm.columns import (
     BOOL,
     DATE,
     DECIMAL,
@@ -31,11 +31,11 @@ from exasol_emulator.udf.vm.columns import (
     decode_values,
     encode_values,
 )
-from exasol_emulator.udf.vm.dataframe_input import build_dataframe
-from exasol_emulator.udf.vm.dataframes import dataframe_batch
-from exasol_emulator.udf.vm.input_group import InputGroup
-from exasol_emulator.udf.vm.sql_types import parse_sql_type
-from exasol_emulator.udf.vm.values import ColumnStore
+from sme_local.exasol.udf.vm.dataframe_input import build_dataframe
+from sme_local.exasol.udf.vm.dataframes import dataframe_batch
+from sme_local.exasol.udf.vm.input_group import InputGroup
+from sme_local.exasol.udf.vm.sql_types import parse_sql_type
+from sme_local.exasol.udf.vm.values import ColumnStore
 
 D = decimal.Decimal
 NS_EDGES = [datetime.datetime(1677, 9, 21, 0, 12, 43, 145224), datetime.datetime(1677, 9, 21, 0, 12, 43, 145225),

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from exasol_emulator.udf import ConnectionLookupError, UdfConnection, UdfError
+from sme_local.exasol.udf import ConnectionLookupError, UdfConnection, UdfError
 from udf_test_support import SESSION_ID, col, run, script, session
 
 

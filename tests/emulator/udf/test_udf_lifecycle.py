@@ -6,7 +6,7 @@ import decimal
 
 import pytest
 
-from exasol_emulator.udf import UdfError, UdfExecutor
+from sme_local.exasol.udf import UdfError, UdfExecutor
 from udf_test_support import SESSION_ID, col, run, script, session
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from exasol_emulator.udf import UdfError, UdfExecutor, parse_script_languages, resolve_language
+from sme_local.exasol.udf import UdfError, UdfExecutor, parse_script_languages, resolve_language
 from udf_test_support import col, run, script, session
 
 CONTAINER_ALIAS = ("PYTHON3_T=localzmq+protobuf:///bfsdefault/default/slc/python3?lang=python"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from exasol_emulator.database import Database
+from sme_local.exasol.database import Database
 
 D = decimal.Decimal
 

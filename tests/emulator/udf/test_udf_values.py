@@ -13,12 +13,12 @@ import numpy
 import pandas
 import pytest
 
-from exasol_emulator.udf import UdfError
-from exasol_emulator.udf.vm.columns import decode_rows
-from exasol_emulator.udf.vm.dataframes import dataframe_batch
-from exasol_emulator.udf.vm.main import split_script_options
-from exasol_emulator.udf.vm.sql_types import parse_column_list, parse_sql_type
-from exasol_emulator.udf.vm.values import ColumnStore, emit_converter
+from sme_local.exasol.udf import UdfError
+from sme_local.exasol.udf.vm.columns import decode_rows
+from sme_local.exasol.udf.vm.dataframes import dataframe_batch
+from sme_local.exasol.udf.vm.main import split_script_options
+from sme_local.exasol.udf.vm.sql_types import parse_column_list, parse_sql_type
+from sme_local.exasol.udf.vm.values import ColumnStore, emit_converter
 from udf_test_support import col, run, script
 
 D = decimal.Decimal

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from exasol_emulator.udf import UdfColumn, UdfConnection, UdfExecutor, UdfScript, UdfSession
+from sme_local.exasol.udf import UdfColumn, UdfConnection, UdfExecutor, UdfScript, UdfSession
 
 SESSION_ID = 4242
 

@@ -8,7 +8,7 @@ import os
 import pyexasol
 import pytest
 
-from exasol_emulator.api import Emulator
+from sme_local.exasol.api import Emulator
 from exasol_sagemaker_extension.deployment.installation import metadata_statements
 from exasol_sagemaker_extension.deployment.metadata_ddl import JOBS_TABLE
 from tests.old_extension_schema import old_jobs_table_ddl

@@ -65,7 +65,7 @@ def test_archive_has_the_container_layout_and_the_manifest_last(two_builds):
     assert f"{SITE}/exasol_sagemaker_extension/udfs/training.py" in names
     assert not any(name.startswith(f"{SITE}/bin/") for name in names)  # host-specific console scripts
     assert not any(name.endswith(".pyc") for name in names if "/exasol_sagemaker_extension/" in name)  # --no-compile
-    assert not any(name.startswith(f"{SITE}/{other}/") for other in ("exasol_emulator", "aws_emulator", "sme_local",
+    assert not any(name.startswith(f"{SITE}/{other}/") for other in ("sme_local.exasol", "sme_local.aws", "sme_local",
                                                                      "language_container") for name in names)
     layered = {(p["name"].lower(), p["version"]) for p in manifest["packages"]}
     assert {tuple(pin.lower().split("==")) for pin in runtime_pins()} <= layered

@@ -1,5 +1,5 @@
 """The stop, explanation and endpoint-metrics UDFs through exasol-udf-mock-python with moto in-process: the
-documented columns in order. (Their behaviour against the AWS emulator: tests/aws_emulator/test_insight_flows.py.)"""
+documented columns in order. (Their behaviour against the AWS emulator: tests/aws/test_insight_flows.py.)"""
 
 import datetime
 import json
@@ -9,7 +9,7 @@ import pytest
 from exasol_udf_mock_python.column import Column
 from moto import mock_aws
 
-from aws_emulator import endpoint_metrics as emulator_metrics
+from sme_local.aws import endpoint_metrics as emulator_metrics
 from aws_fixtures import REGION, candidate, complete_job, create_job, moto_session
 from exasol_sagemaker_extension.deployment.udf_ddl import CONTROL_PLANE_UDFS
 from exasol_sagemaker_extension.errors import SmeError

@@ -1,5 +1,0 @@
-"""Local stand-in for S3 and SageMaker: moto plus real AutoML training and real inference."""
-
-from aws_emulator.emulator import AwsEmulator, EmulatorStartError
-
-__all__ = ["AwsEmulator", "EmulatorStartError"]
