@@ -1,7 +1,7 @@
 """Names and fixed values every part of the container build agrees on.
 
 The archive name is what the deploy CLI downloads from a release (``CONTAINER_NAME_TEMPLATE`` in
-``exasol_sagemaker_extension.deployment.container``) and what BucketFS extracts into a directory of the same
+``exasol_sagemaker_extension.installation.container``) and what BucketFS extracts into a directory of the same
 name without ``.tar.gz``; the manifest name is the file python-extension-common's ExtractValidator looks for
 in that directory to decide that the extraction has finished on every node.
 """

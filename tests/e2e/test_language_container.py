@@ -26,7 +26,7 @@ import pyexasol
 import pytest
 import requests
 
-from exasol_sagemaker_extension.deployment.udf_ddl import CONTROL_PLANE_UDFS
+from exasol_sagemaker_extension.installation.udf_ddl import CONTROL_PLANE_UDFS
 from sme_local.churn_tutorial import HOLDOUT_CONDITION, KEY, TARGET
 from sme_local.datasets import CHURN, quote, read_rows
 from sme_local.extension_calls import ExtensionCalls

@@ -14,7 +14,7 @@ from typing import Any, Callable
 import pytest
 
 from sme_local.exasol.lua_runtime import LuaScriptRunner, QueryError, ResultSet, RowCount, ScriptParam
-from exasol_sagemaker_extension.deployment.scripts import ENTRY_SCRIPTS
+from exasol_sagemaker_extension.installation.scripts import ENTRY_SCRIPTS
 
 LUA_DIR = Path(__file__).resolve().parents[2] / "exasol_sagemaker_extension" / "lua"
 FIXED_TIME = "20260102T030405Z"

@@ -22,9 +22,9 @@ from sklearn.linear_model import LinearRegression
 from sklearn.tree import DecisionTreeClassifier
 
 from sme_local.exasol.api import Emulator
-from exasol_sagemaker_extension.deployment.installation import metadata_statements
-from exasol_sagemaker_extension.deployment.lua_scripts import render_lua_script
-from exasol_sagemaker_extension.deployment.scripts import ENTRY_SCRIPTS
+from exasol_sagemaker_extension.installation.statements import metadata_statements
+from exasol_sagemaker_extension.installation.lua_scripts import render_lua_script
+from exasol_sagemaker_extension.installation.scripts import ENTRY_SCRIPTS
 from sme_local.datasets import find_data_dir
 
 TOLERANCE = {"rel": 1e-9, "abs": 1e-9}

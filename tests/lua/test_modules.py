@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sme_local.exasol.lua_runtime import QueryError
-from exasol_sagemaker_extension.deployment.scripts import ENTRY_SCRIPTS
+from exasol_sagemaker_extension.installation.scripts import ENTRY_SCRIPTS
 from exasol_sagemaker_extension.errors import SmeError
 
 from lua_harness import LUA_DIR, run_snippet

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exasol_sagemaker_extension.deployment.scripts import ENTRY_SCRIPTS
+from exasol_sagemaker_extension.installation.scripts import ENTRY_SCRIPTS
 from sme_local.sql_console import sql_string
 
 pytestmark = pytest.mark.slow

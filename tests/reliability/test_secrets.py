@@ -130,7 +130,7 @@ def test_no_secret_in_any_object_on_s3(flow, e2e_stack):
 def test_no_secret_in_what_sme_deploy_prints():
     """sme-deploy's own secrets (database and BucketFS passwords) stay out of the SQL it prints."""
     printed = subprocess.run(
-        [sys.executable, "-c", "from exasol_sagemaker_extension.deployment.cli import main; main()", "--to-print", "--schema", "SME",
+        [sys.executable, "-c", "from exasol_sagemaker_extension.installation.cli import main; main()", "--to-print", "--schema", "SME",
          "--db-password", SECRET_KEY, "--bucketfs-password", SESSION_TOKEN],
         capture_output=True, text=True, check=True, timeout=120)
     assert "CREATE" in printed.stdout and not leaks(printed.stdout + printed.stderr)

@@ -11,7 +11,7 @@ from moto import mock_aws
 
 from sme_local.aws import endpoint_metrics as emulator_metrics
 from aws_fixtures import REGION, candidate, complete_job, create_job, moto_session
-from exasol_sagemaker_extension.deployment.udf_ddl import CONTROL_PLANE_UDFS
+from exasol_sagemaker_extension.installation.udf_ddl import CONTROL_PLANE_UDFS
 from exasol_sagemaker_extension.errors import SmeError
 from udf_runner import STATUS_COLUMNS, explanation_script, metrics_script, run_udf, stop_script
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from exasol_sagemaker_extension.deployment.identifiers import qualified_name, quote_identifier
+from exasol_sagemaker_extension.installation.identifiers import qualified_name, quote_identifier
 
 _REQUEST_PARAMETER = "request_json VARCHAR(2000000)"
 

@@ -6,8 +6,8 @@ import socket
 import pytest
 from click.testing import CliRunner
 
-from exasol_sagemaker_extension.deployment import cli
-from exasol_sagemaker_extension.deployment.installation import installation_statements, render_sql_file
+from exasol_sagemaker_extension.installation import cli
+from exasol_sagemaker_extension.installation.statements import installation_statements, render_sql_file
 
 PASSWORD = "Pa55-w0rd-never-shown"
 

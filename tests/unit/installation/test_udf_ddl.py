@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from exasol_sagemaker_extension.deployment.udf_ddl import CONTROL_PLANE_UDFS, render_udf
+from exasol_sagemaker_extension.installation.udf_ddl import CONTROL_PLANE_UDFS, render_udf
 
 
 def _normalise(sql: str) -> str:

@@ -31,7 +31,7 @@ from exasol.python_extension_common.deployment.language_container_deployer impor
     get_language_settings,
 )
 
-from exasol_sagemaker_extension.deployment.database import SAAS_PARAMS, secrets_of
+from exasol_sagemaker_extension.installation.database import SAAS_PARAMS, secrets_of
 from exasol_sagemaker_extension.errors import SmeError
 
 # Release assets of this project (one container per release, named after the version it belongs to).

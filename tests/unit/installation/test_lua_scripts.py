@@ -1,7 +1,7 @@
 import pytest
 from lupa import lua54
 
-from exasol_sagemaker_extension.deployment.lua_scripts import render_lua_script
+from exasol_sagemaker_extension.installation.lua_scripts import render_lua_script
 from exasol_sagemaker_extension.errors import SmeError
 
 

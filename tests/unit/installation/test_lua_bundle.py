@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from lupa import lua54
 
-from exasol_sagemaker_extension.deployment.lua_bundle import bundle, collect_modules, lua_sources_root
+from exasol_sagemaker_extension.installation.lua_bundle import bundle, collect_modules, lua_sources_root
 from exasol_sagemaker_extension.errors import SmeError
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from exasol_sagemaker_extension.deployment.scripts import EntryScript, ScriptParam
+from exasol_sagemaker_extension.installation.scripts import EntryScript, ScriptParam
 
 
 MODULES = {

@@ -9,8 +9,8 @@ import re
 import duckdb
 import pytest
 
-from exasol_sagemaker_extension.deployment.installation import metadata_statements
-from exasol_sagemaker_extension.deployment.metadata_ddl import (
+from exasol_sagemaker_extension.installation.statements import metadata_statements
+from exasol_sagemaker_extension.installation.metadata_ddl import (
     ENDPOINTS_TABLE,
     EVALUATIONS_TABLE,
     JOBS_TABLE,

@@ -14,7 +14,7 @@ import pyexasol
 from exasol.python_extension_common.cli.std_options import StdParams, check_params
 from exasol.python_extension_common.connections.pyexasol_connection import open_pyexasol_connection
 
-from exasol_sagemaker_extension.deployment.installation import Statement
+from exasol_sagemaker_extension.installation.statements import Statement
 from exasol_sagemaker_extension.errors import SmeError
 
 ONPREM_DB_PARAMS = [StdParams.dsn, StdParams.db_user, StdParams.db_password]

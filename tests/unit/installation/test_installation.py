@@ -3,8 +3,8 @@ import re
 import pytest
 from lupa import lua54
 
-from exasol_sagemaker_extension.deployment.installation import installation_statements, render_sql_file
-from exasol_sagemaker_extension.deployment.udf_ddl import CONTROL_PLANE_UDFS
+from exasol_sagemaker_extension.installation.statements import installation_statements, render_sql_file
+from exasol_sagemaker_extension.installation.udf_ddl import CONTROL_PLANE_UDFS
 from exasol_sagemaker_extension.errors import SmeError
 
 UNUSUAL_SCHEMA = 'Ä "quoted"; DROP SCHEMA x --'

@@ -5,8 +5,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from lupa import lua54
 
-from exasol_sagemaker_extension.deployment import cli, scripts
-from exasol_sagemaker_extension.deployment.installation import installation_statements  # noqa: E402
+from exasol_sagemaker_extension.installation import cli, scripts
+from exasol_sagemaker_extension.installation.statements import installation_statements  # noqa: E402
 
 USER_GUIDE = Path(__file__).resolve().parents[3] / "doc" / "user_guide.md"
 

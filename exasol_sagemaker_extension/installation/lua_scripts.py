@@ -1,6 +1,6 @@
 """Renders one ``CREATE OR REPLACE LUA SCRIPT`` statement per entry script declared in ``scripts.py``.
 
-The signatures (name, parameters, RETURNS) live in ``deployment/scripts.py`` and the bodies in
+The signatures (name, parameters, RETURNS) live in ``installation/scripts.py`` and the bodies in
 ``lua/entry/*.lua``; this module joins the two with the bundled modules into the exact statement text, ending
 with the ``/`` line that SQL clients and Exasol use to find the end of a script.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from exasol_sagemaker_extension.deployment.identifiers import qualified_name
-from exasol_sagemaker_extension.deployment.lua_bundle import bundle, lua_sources_root
-from exasol_sagemaker_extension.deployment.scripts import EntryScript
+from exasol_sagemaker_extension.installation.identifiers import qualified_name
+from exasol_sagemaker_extension.installation.lua_bundle import bundle, lua_sources_root
+from exasol_sagemaker_extension.installation.scripts import EntryScript
 from exasol_sagemaker_extension.errors import SmeError
 
 if TYPE_CHECKING:  # importlib.resources.abc is 3.11+; only the annotation needs it

@@ -1,4 +1,4 @@
-from exasol_sagemaker_extension.deployment.lua_requires import required_modules
+from exasol_sagemaker_extension.installation.lua_requires import required_modules
 
 
 def test_both_call_forms_in_order_of_first_appearance():

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from exasol_sagemaker_extension.deployment import cli
-from exasol_sagemaker_extension.deployment.container import (
+from exasol_sagemaker_extension.installation import cli
+from exasol_sagemaker_extension.installation.container import (
     alias_is_defined,
     check_bucketfs_options,
     container_source,

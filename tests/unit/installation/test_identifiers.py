@@ -1,6 +1,6 @@
 import pytest
 
-from exasol_sagemaker_extension.deployment.identifiers import (
+from exasol_sagemaker_extension.installation.identifiers import (
     qualified_name,
     quote_identifier,
     validate_language_alias,

@@ -10,22 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from exasol_sagemaker_extension.deployment.identifiers import (
+from exasol_sagemaker_extension.installation.identifiers import (
     qualified_name,
     quote_identifier,
     validate_language_alias,
     validate_schema_name,
 )
-from exasol_sagemaker_extension.deployment.lua_scripts import render_lua_script
-from exasol_sagemaker_extension.deployment.scripts import ENTRY_SCRIPTS, EntryScript
-from exasol_sagemaker_extension.deployment.metadata_ddl import (
+from exasol_sagemaker_extension.installation.lua_scripts import render_lua_script
+from exasol_sagemaker_extension.installation.scripts import ENTRY_SCRIPTS, EntryScript
+from exasol_sagemaker_extension.installation.metadata_ddl import (
     METADATA_TABLES,
     render_create_schema,
     render_create_table,
     render_migrations,
     render_view,
 )
-from exasol_sagemaker_extension.deployment.udf_ddl import CONTROL_PLANE_UDFS, render_udf
+from exasol_sagemaker_extension.installation.udf_ddl import CONTROL_PLANE_UDFS, render_udf
 
 if TYPE_CHECKING:  # importlib.resources.abc is 3.11+; only the annotation needs it
     from importlib.resources.abc import Traversable

@@ -12,7 +12,7 @@ import re
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from exasol_sagemaker_extension.deployment.lua_requires import required_modules
+from exasol_sagemaker_extension.installation.lua_requires import required_modules
 from exasol_sagemaker_extension.errors import SmeError
 
 if TYPE_CHECKING:  # importlib.resources.abc is 3.11+; only the annotation needs it

@@ -22,7 +22,7 @@ from exasol.python_extension_common.cli.std_options import (
     select_std_options,
 )
 
-from exasol_sagemaker_extension.deployment.container import (
+from exasol_sagemaker_extension.installation.container import (
     CONTAINER_NAME_OPTION,
     CONTAINER_NAME_TEMPLATE,
     CONTAINER_URL_OPTION,
@@ -31,13 +31,13 @@ from exasol_sagemaker_extension.deployment.container import (
     container_source,
     deploy_container,
 )
-from exasol_sagemaker_extension.deployment.database import (
+from exasol_sagemaker_extension.installation.database import (
     execute_statements,
     open_connection,
     secrets_of,
 )
-from exasol_sagemaker_extension.deployment.identifiers import validate_language_alias, validate_schema_name
-from exasol_sagemaker_extension.deployment.installation import (
+from exasol_sagemaker_extension.installation.identifiers import validate_language_alias, validate_schema_name
+from exasol_sagemaker_extension.installation.statements import (
     DEFAULT_LANGUAGE_ALIAS,
     DEFAULT_SCHEMA,
     Statement,
