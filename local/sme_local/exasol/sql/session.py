@@ -10,57 +10,51 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import logging
 import threading
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import Callable, Iterator
 
 import duckdb
-import pandas
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ErrorLevel, ParseError, UnsupportedError
+from sqlglot.errors import ErrorLevel, ParseError
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
 from sme_local.exasol.catalog.relations import relations, schema_exists
 from sme_local.exasol.catalog.system_context import LoginInfo, SessionSnapshot, SystemContext
 from sme_local.exasol.catalog.system_tables import build_system_table
-from sme_local.exasol.catalog.types import VARCHAR_MAX, ExaType, exa_type_of_duckdb
+from sme_local.exasol.catalog.types import VARCHAR_MAX, ExaType
 from sme_local.exasol.sql import rewrite, sleep
 from sme_local.exasol.sql.bulk_insert import inserts_one_parameter_row, insert_columns
-from sme_local.exasol.sql.column_lineage import result_column_types
+from sme_local.exasol.sql.context import DatabaseServices
 from sme_local.exasol.sql.duck_errors import translate_duckdb_error
 from sme_local.exasol.sql.empty_string import (
-    nullify_inserted, nullify_updated, parameters_without_empty, replace_empty_strings, result_projection,
+    nullify_inserted, nullify_updated, parameters_without_empty, replace_empty_strings,
 )
 from sme_local.exasol.sql.errors import (
     SqlError, query_stopped, syntax_error, unsupported_construct, unsupported_statement,
 )
-from sme_local.exasol.sql.lexer import WORD, quote_identifier, tokenize
+from sme_local.exasol.sql.lexer import WORD, tokenize
 from sme_local.exasol.sql.numeric_literals import type_decimal_literals
 from sme_local.exasol.sql.preprocess import preprocess
 from sme_local.exasol.sql.privileges import Privileges
+from sme_local.exasol.sql.query_engine import STRING_TYPES, QueryEngine, first_line, row_count
 from sme_local.exasol.sql.recogniser import recognise
-from sme_local.exasol.sql.results import QueryResult, Result, RowCountResult
+from sme_local.exasol.sql.results import Result, RowCountResult
 from sme_local.exasol.sql.statements import ExasolStatements
 from sme_local.exasol.sql.transactions import Transaction, footprint
 from sme_local.exasol.sql.udf_calls import UdfCalls
-
-if TYPE_CHECKING:
-    from sme_local.exasol.database import Database
 
 QUERY_TYPES = (exp.Select, exp.SetOperation, exp.Subquery, exp.Values)
 SUPPORTED_STATEMENTS = QUERY_TYPES + (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop,
                                       exp.Alter, exp.TruncateTable)
 UNSUPPORTED_EXASOL_STATEMENTS = ("RENAME", "RECOMPRESS", "REORGANIZE", "PRELOAD", "FLUSH", "DESCRIBE",
                                   "ANALYZE", "IMPERSONATE", "EXPLAIN", "DESC")
-MAX_BIGINT_PRECISION = 18
-STRING_TYPES = ("VARCHAR", "CHAR")
 
 
 class Session:
     """Executes statements for one logged-in client (or for a Lua script running inside it)."""
 
-    def __init__(self, database: Database, session_id: int, user: str = "SYS") -> None:
+    def __init__(self, database: DatabaseServices, session_id: int, user: str = "SYS") -> None:
         self.database = database
         self.id = session_id
         self.user = user
@@ -84,8 +78,10 @@ class Session:
         self.stop_requested = threading.Event()  # abortQuery or timeout; what "$SLEEP" waits on
         self._depth = 0
         self._lock = threading.RLock()
-        self.statements = ExasolStatements(self)
         self.udf_calls = UdfCalls(self)
+        self.engine = QueryEngine(self.cursor, database.store, lambda: self.statement_kind,
+                                  self.udf_calls.known_output_types)
+        self.statements = ExasolStatements(self)
 
     # -- public ----------------------------------------------------------------------------------------------
     def execute(self, sql: str) -> Result:
@@ -195,12 +191,7 @@ class Session:
             placeholders = len(list(tree.find_all(exp.Placeholder)))
             if not isinstance(tree, QUERY_TYPES) or placeholders:
                 return None, placeholders
-            duck_sql = self._generate(tree)
-            try:
-                relation = self.cursor.sql(duck_sql)
-            except duckdb.Error as error:
-                raise translate_duckdb_error(error, statement=self.statement_kind) from None
-            return self._result_columns(relation, tree), 0
+            return self.engine.describe(tree), 0
 
     def execute_many(self, sql: str, columns: list[list], row_count: int) -> Result:
         """executePreparedStatement: the statement for each of ``row_count`` parameter rows, given column-major as
@@ -222,7 +213,7 @@ class Session:
                     if isinstance(tree, QUERY_TYPES):
                         if row_count != 1:
                             raise unsupported_construct("a prepared query executed with more than one parameter row")
-                        return self._fetch(self.cursor.sql(self._generate(tree), params=rows[0]), tree)
+                        return self.engine.fetch(self.cursor.sql(self.engine.generate(tree), params=rows[0]), tree)
                     if row_count == 0:
                         return RowCountResult(0)
                     count = self._insert_in_bulk(tree, columns)
@@ -244,11 +235,11 @@ class Session:
         return insert_columns(self.cursor, schema, table, targets, columns)
 
     def _execute_per_row(self, tree: exp.Expression, rows: list[list]) -> int:
-        duck_sql = self._generate(tree)
+        duck_sql = self.engine.generate(tree)
         if len(rows) == 1:
-            return self._row_count(self.cursor.execute(duck_sql, rows[0]))
+            return row_count(self.cursor.execute(duck_sql, rows[0]))
         self.cursor.executemany(duck_sql, rows)
-        return len(rows) if isinstance(tree, exp.Insert) else self._row_count(self.cursor)
+        return len(rows) if isinstance(tree, exp.Insert) else row_count(self.cursor)
 
     def _insert_target_columns(self, tree: exp.Insert) -> list[tuple[str, ExaType]] | None:
         """The columns an INSERT fills (listed ones, else all) with their Exasol types; None if unknown."""
@@ -289,11 +280,11 @@ class Session:
         with self._statement_transaction(tree):
             tree = self._bind(tree, system_tables)
             self._store_empty_strings_as_null(tree)
-            duck_sql = self._generate(tree)
+            duck_sql = self.engine.generate(tree)
             if isinstance(tree, QUERY_TYPES):
-                return self._fetch(self.cursor.sql(duck_sql), tree)
+                return self.engine.fetch(self.cursor.sql(duck_sql), tree)
             existed = self._target_exists(tree)
-            count = self._row_count(self.cursor.execute(duck_sql))
+            count = row_count(self.cursor.execute(duck_sql))
             self._after_statement(tree, declared, sql, existed)
         return RowCountResult(count)
 
@@ -347,7 +338,7 @@ class Session:
             if any(token.is_word("HASHTYPE") for token in tokenize(text)):
                 # sqlglot's exasol dialect has no HASHTYPE: say so instead of a misleading syntax error
                 raise unsupported_construct("data type HASHTYPE in SQL statements") from None
-            raise syntax_error(_first_line(str(error))) from None
+            raise syntax_error(first_line(str(error))) from None
         trees = [t for t in trees if t is not None]
         if len(trees) != 1:
             raise syntax_error("exactly one statement expected")
@@ -376,77 +367,6 @@ class Session:
             self._materialise_system_table(name)
         return self.udf_calls.substitute(tree)
 
-    def _generate(self, tree: exp.Expression) -> str:
-        """DuckDB SQL for the tree; anything sqlglot cannot express (error or warning) is refused."""
-        warnings = _SqlglotWarnings()
-        logging.getLogger("sqlglot").addHandler(warnings)
-        try:
-            sql = tree.sql(dialect="duckdb", identify=True, unsupported_level=ErrorLevel.RAISE)
-        except UnsupportedError as error:
-            raise unsupported_construct(_first_line(str(error))) from None
-        finally:
-            logging.getLogger("sqlglot").removeHandler(warnings)
-        if warnings.messages:
-            raise unsupported_construct(warnings.messages[0])
-        return sql
-
-    def run_query_tree(self, tree: exp.Expression) -> QueryResult:
-        """Run an already rewritten query AST (used by the UDF layer for a call's input)."""
-        try:
-            return self._fetch(self.cursor.sql(self._generate(tree)), tree)
-        except duckdb.Error as error:
-            raise translate_duckdb_error(error, statement=self.statement_kind) from None
-
-    def _fetch(self, relation: duckdb.DuckDBPyRelation | None, tree: exp.Expression) -> QueryResult:
-        if relation is None:
-            raise unsupported_statement("query without result")
-        columns = self._result_columns(relation, tree)
-        projections = []
-        for index, (_, exa_type) in enumerate(columns, start=1):
-            if exa_type.is_integral:
-                target = "BIGINT" if exa_type.precision <= MAX_BIGINT_PRECISION else "HUGEINT"
-                projections.append(f"CAST(#{index} AS {target})")
-            else:
-                projections.append(result_projection(f"#{index}", exa_type.name in STRING_TYPES))
-        rows = relation.query("q", f"SELECT {', '.join(projections)} FROM q").fetchall()
-        return QueryResult(columns, rows)
-
-    def _result_columns(self, relation: duckdb.DuckDBPyRelation, tree: exp.Expression) -> list[tuple[str, ExaType]]:
-        derived = [exa_type_of_duckdb(str(duck_type)) for duck_type in relation.types]
-        return list(zip(relation.columns, self._refined_types(tree, relation.columns, derived)))
-
-    def _refined_types(self, query: exp.Expression, names: list[str], derived: list[ExaType]) -> list[ExaType]:
-        """The types DuckDB's result implies, each replaced by the declared type of what the column copies (stored
-        column, CAST or UDF output) where that type has the same DuckDB storage — DuckDB loses VARCHAR sizes."""
-        copied = self._copied_column_types(query, len(names))
-        udf_types = self.udf_calls.known_output_types(query)
-        refined = []
-        for name, exa_type, copied_type in zip(names, derived, copied):
-            declared = copied_type or udf_types.get(name)
-            refined.append(declared if declared is not None and declared.same_storage(exa_type) else exa_type)
-        return refined
-
-    def _copied_column_types(self, query: exp.Expression, count: int) -> list[ExaType | None]:
-        """By position: the declared type of the stored column (or CAST) each result column copies, else None."""
-        columns = result_column_types(query, self._stored_columns)
-        if columns is None or len(columns) != count:
-            return [None] * count
-        return [exa_type for _, exa_type in columns]
-
-    def _stored_columns(self, schema: str, name: str) -> list[tuple[str, ExaType | None]] | None:
-        found = relations(self.cursor, self.database.store, schema, name)
-        return [(column.name, column.exa_type) for column in found[0].columns] if found else None
-
-    @staticmethod
-    def _row_count(cursor: duckdb.DuckDBPyConnection) -> int:
-        try:
-            row = cursor.fetchone()
-        except duckdb.InvalidInputException:
-            return 0
-        if row is None or len(row) != 1 or not isinstance(row[0], int):
-            return 0
-        return row[0]
-
     def _target_exists(self, tree: exp.Expression) -> bool:
         target = rewrite.qualified_target(tree) if isinstance(tree, exp.Create) else None
         return bool(target and relations(self.cursor, self.database.store, *target))
@@ -463,7 +383,7 @@ class Session:
                 return
             if isinstance(tree.expression, QUERY_TYPES):
                 # before forgetting: CREATE OR REPLACE … AS SELECT may read the relation it replaces
-                declared = self._created_column_types(tree.expression, target)
+                declared = self.engine.created_column_types(tree.expression, target)
             store.forget_relation(*target)
             if kind == "VIEW":
                 store.set_view_text(*target, sql)
@@ -478,33 +398,15 @@ class Session:
                 if name not in existing:
                     store.add_column_type(*target, name, exa_type.column_type())
 
-    def _created_column_types(self, query: exp.Expression, target: tuple[str, str]) -> dict[str, ExaType]:
-        """Exasol types of the columns CREATE TABLE/VIEW … AS <query> just created, where the query copies them
-        (DuckDB stores every VARCHAR alike, so CTAS would otherwise widen VARCHAR(8) to VARCHAR(2000000))."""
-        created = self.cursor.sql(f"SELECT * FROM {'.'.join(quote_identifier(part) for part in target)}")
-        return dict(self._result_columns(created, query))
-
     def _materialise_system_table(self, name: str) -> None:
         table = build_system_table(name, self.system_context())
-        self.load_temp_table(rewrite.SYSTEM_TABLE_PREFIX + name, table.columns, table.rows)
+        self.engine.load_temp_table(rewrite.SYSTEM_TABLE_PREFIX + name, table.columns, table.rows)
 
     def system_context(self) -> SystemContext:
         """What this session's SYS tables (and metadata commands) are built from, as of now."""
         return SystemContext(self.cursor, self.database.store, dict(self.parameters), self.database.release,
                              self.database.session_snapshots(), self.id, self.database.admin_user, self.user,
                              self.privileges.system_privileges(), self.privileges.can_see)
-
-    def load_temp_table(self, name: str, columns: list[tuple[str, ExaType]], rows: list[tuple]) -> None:
-        """(Re)create a session-local temp table and fill it; used for SYS tables and UDF output."""
-        definition = ", ".join(f"{quote_identifier(c)} {t.duckdb_type()}" for c, t in columns)
-        self.cursor.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" ({definition})')
-        if rows:
-            frame = rows_frame(columns, rows)
-            self.cursor.register("__emulator_rows", frame)
-            try:
-                self.cursor.execute(f'INSERT INTO temp.main."{name}" SELECT * FROM "__emulator_rows"')
-            finally:
-                self.cursor.unregister("__emulator_rows")
 
     # -- transactions --------------------------------------------------------------------------------------
     def _begin_if_needed(self) -> None:
@@ -535,31 +437,3 @@ class Session:
 def _statement_kind(sql: str) -> str:
     words = [token.upper for token in tokenize(sql)[:1] if token.kind == WORD]
     return words[0] if words else "SQL"
-
-
-def rows_frame(columns: list[tuple[str, ExaType]], rows: list[tuple]) -> pandas.DataFrame:
-    """Rows as an all-object DataFrame DuckDB can scan in bulk; exact decimals travel as text."""
-    data = {}
-    for index, (_, exa_type) in enumerate(columns):
-        values = [row[index] for row in rows]
-        if exa_type.name == "DECIMAL":
-            values = [None if v is None else str(v) for v in values]
-        data[f"c{index}"] = pandas.Series(values, dtype=object)
-    return pandas.DataFrame(data)
-
-
-class _SqlglotWarnings(logging.Handler):
-    """Collects sqlglot's "not supported" warnings of one generation (it drops e.g. TO_CHAR formats silently)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-        self._owner = threading.get_ident()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if threading.get_ident() == self._owner:
-            self.messages.append(record.getMessage())
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else text

@@ -9,7 +9,7 @@ EXISTS opens it even when it already existed.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from sme_local.exasol.catalog.relations import relations, schema_exists
 from sme_local.exasol.catalog.store import Connection, Grant, Script, User, utc_now_text
@@ -25,7 +25,7 @@ from sme_local.exasol.sql.results import Result, RowCountResult
 from sme_local.exasol.sql.script_execution import execute_script
 
 if TYPE_CHECKING:
-    from sme_local.exasol.sql.session import Session
+    from sme_local.exasol.sql.context import SessionContext
 
 # Parameters that only change formatting or tuning are accepted with their default value only: silently
 # accepting another value would pretend the emulator formats like Exasol would with it.
@@ -54,7 +54,7 @@ def _check_export_format(name: str, value: str) -> None:
 
 
 class ExasolStatements:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: SessionContext) -> None:
         self.session = session
 
     @staticmethod
@@ -62,11 +62,11 @@ class ExasolStatements:
         return isinstance(statement, r.Transaction)
 
     def run(self, statement: r.Statement) -> Result:
-        handler = getattr(self, "_" + type(statement).__name__)
-        return handler(statement)
+        """Run a recognised statement with its handler (``HANDLERS``)."""
+        return HANDLERS[type(statement)](self, statement)
 
     # -- schemas -------------------------------------------------------------------------------------------
-    def _CreateSchema(self, statement: r.CreateSchema) -> Result:
+    def _create_schema(self, statement: r.CreateSchema) -> Result:
         exists = schema_exists(self.session.cursor, statement.name)
         if not (exists and statement.if_not_exists):
             self.session.privileges.require_system("CREATE SCHEMA", "creating schema")
@@ -78,7 +78,7 @@ class ExasolStatements:
         self.session.current_schema = statement.name
         return RowCountResult(0)
 
-    def _DropSchema(self, statement: r.DropSchema) -> Result:
+    def _drop_schema(self, statement: r.DropSchema) -> Result:
         store = self.session.database.store
         if not schema_exists(self.session.cursor, statement.name):
             if statement.if_exists:
@@ -93,14 +93,14 @@ class ExasolStatements:
         store.forget_schema(statement.name)
         return RowCountResult(0)
 
-    def _OpenSchema(self, statement: r.OpenSchema) -> Result:
+    def _open_schema(self, statement: r.OpenSchema) -> Result:
         if statement.name is not None:
             self.session.require_schema(statement.name)
         self.session.current_schema = statement.name
         return RowCountResult(0)
 
     # -- scripts -------------------------------------------------------------------------------------------
-    def _CreateScript(self, statement: r.CreateScript) -> Result:
+    def _create_script(self, statement: r.CreateScript) -> Result:
         schema = self._schema_of(statement.name)
         self.session.privileges.require_create("SCRIPT", schema)
         store = self.session.database.store
@@ -125,7 +125,7 @@ class ExasolStatements:
         ))
         return RowCountResult(0)
 
-    def _DropScript(self, statement: r.DropScript) -> Result:
+    def _drop_script(self, statement: r.DropScript) -> Result:
         schema = self._schema_of(statement.name)
         self.session.privileges.require_drop("SCRIPT", schema)
         store = self.session.database.store
@@ -134,14 +134,14 @@ class ExasolStatements:
         store.forget_object_grants(schema, statement.name.name)
         return RowCountResult(0)
 
-    def _ExecuteScript(self, statement: r.ExecuteScript) -> Result:
+    def _execute_script(self, statement: r.ExecuteScript) -> Result:
         return execute_script(self.session, statement)
 
-    def _FileTransfer(self, statement: r.FileTransfer) -> Result:
+    def _file_transfer(self, statement: r.FileTransfer) -> Result:
         return run_file_transfer(self.session, statement)
 
     # -- connections and grants ----------------------------------------------------------------------------
-    def _CreateConnection(self, statement: r.CreateConnection) -> Result:
+    def _create_connection(self, statement: r.CreateConnection) -> Result:
         store = self.session.database.store
         existing = store.connection(statement.name)
         if statement.alter and existing is None:
@@ -166,7 +166,7 @@ class ExasolStatements:
             needed = "ALTER ANY CONNECTION" if statement.alter else "DROP ANY CONNECTION"
             privileges.require_system(needed, f"changing connection {statement.name}")
 
-    def _DropConnection(self, statement: r.DropConnection) -> Result:
+    def _drop_connection(self, statement: r.DropConnection) -> Result:
         store = self.session.database.store
         if store.connection(statement.name) is not None and not self.session.privileges.holds_connection(
                 statement.name, with_admin=True):
@@ -177,7 +177,7 @@ class ExasolStatements:
         return RowCountResult(0)
 
     # -- users, owners and grants --------------------------------------------------------------------------
-    def _CreateUser(self, statement: r.CreateUser) -> Result:
+    def _create_user(self, statement: r.CreateUser) -> Result:
         self.session.privileges.require_system("CREATE USER", "creating user")
         store = self.session.database.store
         if self._user_exists(statement.name) or statement.name in ROLES:
@@ -185,7 +185,7 @@ class ExasolStatements:
         store.put_user(User(statement.name, statement.password, utc_now_text()))
         return RowCountResult(0)
 
-    def _DropUser(self, statement: r.DropUser) -> Result:
+    def _drop_user(self, statement: r.DropUser) -> Result:
         self.session.privileges.require_system("DROP USER", "dropping user")
         store = self.session.database.store
         if store.user(statement.name) is None:
@@ -204,7 +204,7 @@ class ExasolStatements:
         store.drop_user(statement.name)
         return RowCountResult(0)
 
-    def _ChangeSchemaOwner(self, statement: r.ChangeSchemaOwner) -> Result:
+    def _change_schema_owner(self, statement: r.ChangeSchemaOwner) -> Result:
         self.session.require_schema(statement.schema)
         self.session.privileges.require_system("ALTER ANY SCHEMA", "changing the owner of a schema")
         if not self._user_exists(statement.owner):
@@ -215,7 +215,7 @@ class ExasolStatements:
     def _user_exists(self, name: str) -> bool:
         return name == self.session.database.admin_user or self.session.database.store.user(name) is not None
 
-    def _Grant(self, statement: r.Grant) -> Result:
+    def _grant(self, statement: r.Grant) -> Result:
         store = self.session.database.store
         for grantee in statement.grantees:
             if grantee != PUBLIC and not self._user_exists(grantee):
@@ -267,7 +267,7 @@ class ExasolStatements:
         return [Grant("", p, with_admin=admin) for p in statement.privileges if p != PUBLIC]
 
     # -- parameters, comments, transactions ----------------------------------------------------------------
-    def _SetParameter(self, statement: r.SetParameter) -> Result:
+    def _set_parameter(self, statement: r.SetParameter) -> Result:
         name, value = statement.name, statement.value
         if name in _FIXED_PARAMETERS:
             if value.upper() != _FIXED_PARAMETERS[name].upper():
@@ -296,7 +296,7 @@ class ExasolStatements:
             self.session.parameters[name] = value
         return RowCountResult(0)
 
-    def _CommentOn(self, statement: r.CommentOn) -> Result:
+    def _comment_on(self, statement: r.CommentOn) -> Result:
         store, path = self.session.database.store, statement.path
         if statement.kind == "SCHEMA":
             self.session.require_schema(path[0])
@@ -326,18 +326,18 @@ class ExasolStatements:
         store.set_comment(key, statement.text)
         return RowCountResult(0)
 
-    def _Transaction(self, statement: r.Transaction) -> Result:
+    def _transaction(self, statement: r.Transaction) -> Result:
         if statement.action == "COMMIT":
             self.session.commit()
         else:
             self.session.rollback()
         return RowCountResult(0)
 
-    def _FlushStatistics(self, statement: r.FlushStatistics) -> Result:
+    def _flush_statistics(self, statement: r.FlushStatistics) -> Result:
         """Nothing to flush: the emulator keeps no EXA_STATISTICS tables (see README, Deviations)."""
         return RowCountResult(0)
 
-    def _Kill(self, statement: r.Kill) -> Result:
+    def _kill(self, statement: r.Kill) -> Result:
         """KILL SESSION ends the session (its client's connection closes, an open transaction is rolled back);
         KILL STATEMENT … IN SESSION stops only the statement running there (it fails with R0003)."""
         session_id = self.session.id if statement.session_id is None else statement.session_id
@@ -361,3 +361,26 @@ class ExasolStatements:
             return self.session.current_schema, path
         raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"no schema specified or opened for {'.'.join(path)}")
 
+
+# The handler of each statement kind the recogniser returns (recogniser.Statement); tests/emulator/core checks
+# that every kind has one.
+HANDLERS: dict[type, Callable[[ExasolStatements, Any], Result]] = {
+    r.CreateSchema: ExasolStatements._create_schema,
+    r.DropSchema: ExasolStatements._drop_schema,
+    r.OpenSchema: ExasolStatements._open_schema,
+    r.CreateScript: ExasolStatements._create_script,
+    r.DropScript: ExasolStatements._drop_script,
+    r.ExecuteScript: ExasolStatements._execute_script,
+    r.FileTransfer: ExasolStatements._file_transfer,
+    r.CreateConnection: ExasolStatements._create_connection,
+    r.DropConnection: ExasolStatements._drop_connection,
+    r.CreateUser: ExasolStatements._create_user,
+    r.DropUser: ExasolStatements._drop_user,
+    r.ChangeSchemaOwner: ExasolStatements._change_schema_owner,
+    r.Grant: ExasolStatements._grant,
+    r.SetParameter: ExasolStatements._set_parameter,
+    r.CommentOn: ExasolStatements._comment_on,
+    r.Transaction: ExasolStatements._transaction,
+    r.FlushStatistics: ExasolStatements._flush_statistics,
+    r.Kill: ExasolStatements._kill,
+}

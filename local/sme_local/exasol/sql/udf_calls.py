@@ -32,14 +32,14 @@ from sme_local.exasol.udf.column_arrays import ColumnArray, ColumnBatch, group_i
 from sme_local.exasol.udf.duckdb_columns import fetch_batch, kind_of_exa_type, load_batch
 
 if TYPE_CHECKING:
-    from sme_local.exasol.sql.session import Session
+    from sme_local.exasol.sql.context import SessionContext
 
 VALUE_COLUMN = "__V"
 _counter = itertools.count(1)
 
 
 class UdfCalls:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: SessionContext) -> None:
         self.session = session
         self._known_types: dict[str, ExaType] = {}
         self._temp_tables: list[str] = []
@@ -150,11 +150,10 @@ class UdfCalls:
         if not items:  # a call without arguments still runs once per input row; SELECT needs some column
             items.append(exp.alias_(exp.Literal.number(1), "__ROW", quoted=True))
         query.set("expressions", items)
-        # Session has no public columnar query yet; its own generator and type resolution keep the columns'
-        # Exasol types identical to what run_query_tree would report.
+        # Read in columns, typed by the same engine that types a query's result.
         try:
-            relation = self.session.cursor.sql(self.session._generate(query))
-            columns = self.session._result_columns(relation, query)
+            relation = self.session.cursor.sql(self.session.engine.generate(query))
+            columns = self.session.engine.result_columns(relation, query)
             return columns, fetch_batch(relation, _kinds(columns))
         except duckdb.Error as error:
             raise translate_duckdb_error(error, statement=self.session.statement_kind) from None
