@@ -145,3 +145,52 @@ def test_no_import_cycle(package: str) -> None:
     found = [c for c in cycles(graph) if c[0] == package or c[0].startswith(package + ".")]
     assert not found, "import cycles (every module of a component imports another):\n" + "\n\n".join(
         describe(component, graph) for component in found)
+
+
+def private_uses(module: str, path: Path, modules: set[str]) -> list[str]:
+    """Names starting with one underscore that ``module`` takes from another checked module: imported by name
+    (``from a import _x``) or read off an imported module (``import a.b as m`` … ``m._x``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    aliases: dict[str, str] = {}  # local name -> the checked module it is bound to
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname and alias.name in modules:
+                    aliases[alias.asname] = alias.name
+        elif isinstance(node, ast.ImportFrom):
+            parts = package.split(".")
+            base = ".".join(parts[: len(parts) - node.level + 1]) if node.level else ""
+            source = ".".join(part for part in (base, node.module or "") if part)
+            for alias in node.names:
+                if f"{source}.{alias.name}" in modules:
+                    aliases[alias.asname or alias.name] = f"{source}.{alias.name}"
+                elif source in modules and source != module and _is_private(alias.name):
+                    found.append(f"{module}: from {source} import {alias.name}")
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases
+                and aliases[node.value.id] != module and _is_private(node.attr)):
+            found.append(f"{module}: {aliases[node.value.id]}.{node.attr}")
+    return found
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def test_private_uses_are_found(tmp_path: Path) -> None:
+    module = tmp_path / "mod.py"
+    module.write_text("from pkg.a import _x, y\nfrom pkg import b\nimport pkg.c as c\nb._f()\nc._g\nb.h\n",
+                      encoding="utf-8")
+    assert sorted(private_uses("pkg.mod", module, {"pkg.a", "pkg.b", "pkg.c"})) == [
+        "pkg.mod: from pkg.a import _x", "pkg.mod: pkg.b._f", "pkg.mod: pkg.c._g"]
+
+
+@pytest.mark.parametrize("package", sorted(PACKAGES))
+def test_no_module_uses_another_modules_private_names(package: str) -> None:
+    modules = module_files()
+    found = [use for module, path in modules.items()
+             if module == package or module.startswith(package + ".")
+             for use in private_uses(module, path, set(modules))]
+    assert not found, "private names used across modules:\n" + "\n".join(found)

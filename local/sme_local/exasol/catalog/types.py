@@ -22,11 +22,12 @@ import re
 from dataclasses import dataclass
 
 from sme_local.exasol.sql.errors import SYNTAX_OR_UNKNOWN_OBJECT, SqlError, unsupported_construct
+from sme_local.exasol.udf.vm.sql_types import (
+    DEFAULT_TIMESTAMP_PRECISION, MAX_CHAR, MAX_DECIMAL_PRECISION, MAX_VARCHAR, InvalidType, UnsupportedType, read_type,
+)
 
-MAX_DECIMAL_PRECISION = 36
-MAX_VARCHAR_SIZE = 2_000_000
-MAX_CHAR_SIZE = 2_000
-DEFAULT_TIMESTAMP_PRECISION = 3
+MAX_VARCHAR_SIZE = MAX_VARCHAR
+MAX_CHAR_SIZE = MAX_CHAR
 
 
 @dataclass(frozen=True)
@@ -134,82 +135,22 @@ def varchar(size: int, charset: str = "UTF8", name: str = "VARCHAR") -> ExaType:
     return ExaType(name, size=size, charset=charset)
 
 
-_ARGS = r"(?:\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?"
-_TYPE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"^(?:DECIMAL|DEC|NUMERIC|NUMBER){_ARGS}$"), "DECIMAL"),
-    (re.compile(r"^(?:INT|INTEGER)$"), "INT"),
-    (re.compile(r"^BIGINT$"), "BIGINT"),
-    (re.compile(r"^(?:SMALLINT|SHORTINT)$"), "SMALLINT"),
-    (re.compile(r"^TINYINT$"), "TINYINT"),
-    (re.compile(r"^(?:DOUBLE(?:\s+PRECISION)?|FLOAT(?:\s*\(\s*\d+\s*\))?|REAL)$"), "DOUBLE"),
-    (re.compile(r"^(?:BOOLEAN|BOOL)$"), "BOOLEAN"),
-    (re.compile(r"^DATE$"), "DATE"),
-    (re.compile(r"^TIMESTAMP(?:\s*\(\s*(\d)\s*\))?\s+WITH\s+LOCAL\s+TIME\s+ZONE$"), "TIMESTAMPLTZ"),
-    (re.compile(r"^TIMESTAMP(?:\s*\(\s*(\d)\s*\))?$"), "TIMESTAMP"),
-    (re.compile(r"^HASHTYPE(?:\s*\(\s*(\d+)\s*(BYTE|BIT)\s*\))?$"), "HASHTYPE"),
-    (
-        re.compile(
-            r"^(VARCHAR|VARCHAR2|NVARCHAR|NVARCHAR2|CHARACTER\s+VARYING|CHAR\s+VARYING|LONG\s+VARCHAR|CLOB|NCLOB"
-            r"|CHARACTER\s+LARGE\s+OBJECT|CHAR|CHARACTER|NCHAR)"
-            r"(?:\s*\(\s*(\d+)\s*(?:CHAR|CHARACTERS)?\s*\))?(?:\s+(?:CHARACTER\s+SET\s+)?(UTF8|ASCII))?$"
-        ),
-        "STRING",
-    ),
-]
-
-_INTEGER_ALIASES = {"INT": 18, "BIGINT": 36, "SMALLINT": 9, "TINYINT": 3}
-_VARIABLE_LENGTH = ("VARCHAR", "VARCHAR2", "NVARCHAR", "NVARCHAR2", "CHARACTER VARYING", "CHAR VARYING")
-_LOB = ("LONG VARCHAR", "CLOB", "NCLOB", "CHARACTER LARGE OBJECT")
-
-
 def parse_exa_type(text: str) -> ExaType:
-    """Parse an Exasol type as written in DDL, CAST, script signatures or COLUMN_TYPE (aliases included)."""
-    normalized = " ".join(text.strip().upper().split())
-    for pattern, kind in _TYPE_PATTERNS:
-        match = pattern.match(normalized)
-        if match:
-            return _build(kind, match)
-    if normalized.startswith(("INTERVAL", "GEOMETRY")):
-        raise unsupported_construct(f"data type {normalized}")
-    raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"unknown data type {text.strip()!r}")
-
-
-def _build(kind: str, match: re.Match[str]) -> ExaType:
-    if kind == "DECIMAL":
-        if match.group(1) is None:
-            if _is_number_alias(match.group(0)):
-                return DOUBLE
-            return decimal(18, 0)
-        return decimal(int(match.group(1)), int(match.group(2) or 0))
-    if kind in _INTEGER_ALIASES:
-        return decimal(_INTEGER_ALIASES[kind], 0)
-    if kind in ("DOUBLE", "BOOLEAN", "DATE"):
-        return ExaType(kind)
-    if kind in ("TIMESTAMP", "TIMESTAMPLTZ"):
-        precision = int(match.group(1)) if match.group(1) else DEFAULT_TIMESTAMP_PRECISION
-        name = "TIMESTAMP" if kind == "TIMESTAMP" else "TIMESTAMP WITH LOCAL TIME ZONE"
-        return ExaType(name, precision=min(precision, 9))
-    if kind == "HASHTYPE":
-        size = int(match.group(1) or 16)
-        return ExaType("HASHTYPE", size=size // 8 if match.group(2) == "BIT" else size)
-    return _string_type(match)
-
-
-def _is_number_alias(text: str) -> bool:
-    """``NUMBER`` without precision is DOUBLE in Exasol, unlike ``DECIMAL`` without precision."""
-    return text.startswith("NUMBER")
-
-
-def _string_type(match: re.Match[str]) -> ExaType:
-    base, length, charset = match.group(1), match.group(2), match.group(3) or "UTF8"
-    base = " ".join(base.split())
-    if base in _LOB:
-        return varchar(MAX_VARCHAR_SIZE, charset)
-    if base in _VARIABLE_LENGTH:
-        if length is None:
-            raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, f"{base} needs a length, e.g. {base}(100)")
-        return varchar(int(length), charset)
-    return varchar(int(length or 1), charset, name="CHAR")
+    """Parse an Exasol type as written in DDL, CAST, script signatures or COLUMN_TYPE (aliases included), with
+    the emulator's one type grammar (``udf.vm.sql_types``, stdlib-only because UDF workers read types too)."""
+    try:
+        sql_type = read_type(text)
+    except UnsupportedType as error:
+        raise unsupported_construct(str(error)) from None
+    except InvalidType as error:
+        raise SqlError(SYNTAX_OR_UNKNOWN_OBJECT, str(error)) from None
+    if sql_type.kind == "DECIMAL":
+        return ExaType("DECIMAL", precision=sql_type.precision, scale=sql_type.scale)
+    if sql_type.kind in ("VARCHAR", "CHAR", "HASHTYPE"):
+        return ExaType(sql_type.kind, size=sql_type.length, charset=sql_type.charset)
+    if sql_type.kind.startswith("TIMESTAMP"):
+        return ExaType(sql_type.kind, precision=sql_type.length)
+    return ExaType(sql_type.kind)
 
 
 def exa_type_of_duckdb(duckdb_type: str) -> ExaType:

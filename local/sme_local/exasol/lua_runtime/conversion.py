@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import re
 from typing import Any
+
+from sme_local.exasol.catalog.types import parse_exa_type
+from sme_local.exasol.sql.errors import SqlError
 
 from .sql_parameters import SQL_NULL
 
 _INT64 = range(-(2**63), 2**63)
-_DECIMAL = re.compile(r"DECIMAL\((\d+),(\d+)\)$")
-_STRING = re.compile(r"(?:VAR)?CHAR\((\d+)\)")
 _TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S")
 
 
@@ -47,23 +47,25 @@ def from_lua(value: Any, sql_type: str) -> Any:
     """The core's Python value for a Lua result value of a column typed ``sql_type``."""
     if value is None:
         return None
-    if sql_type == "BOOLEAN":
+    try:
+        exa_type = parse_exa_type(sql_type)
+    except SqlError:
+        raise ResultValueError(f"scripts cannot return values of type {sql_type}") from None
+    if exa_type.name == "BOOLEAN":
         return _expect(value, bool, sql_type)
-    if sql_type == "DOUBLE":
+    if exa_type.name == "DOUBLE":
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise _mismatch(value, sql_type)
         return float(value)
-    if sql_type == "DATE":
+    if exa_type.name == "DATE":
         return _parse_temporal(value, sql_type, lambda s: datetime.date.fromisoformat(s))
-    if sql_type.startswith("TIMESTAMP"):
+    if exa_type.name.startswith("TIMESTAMP"):
         return _parse_temporal(value, sql_type, _parse_timestamp)
-    decimal_match = _DECIMAL.match(sql_type)
-    if decimal_match:
-        return _to_decimal(value, int(decimal_match.group(1)), int(decimal_match.group(2)), sql_type)
-    string_match = _STRING.match(sql_type)
-    if string_match:
+    if exa_type.name == "DECIMAL":
+        return _to_decimal(value, exa_type.precision, exa_type.scale, sql_type)
+    if exa_type.name in ("VARCHAR", "CHAR"):
         text = _expect(value, str, sql_type)
-        if len(text) > int(string_match.group(1)):
+        if len(text) > exa_type.size:
             raise ResultValueError(f"the string {text[:40]!r} is too long for {sql_type}")
         return text
     raise ResultValueError(f"scripts cannot return values of type {sql_type}")
