@@ -39,6 +39,7 @@ from exasol_sagemaker_extension.autopilot.response_layout import (
 )
 from exasol_sagemaker_extension.autopilot.job_status import describe_job_raw, resolved_problem_type
 from exasol_sagemaker_extension.autopilot.names import validate_candidate_name, validate_job_name
+from exasol_sagemaker_extension.autopilot.polling import poll
 from exasol_sagemaker_extension.autopilot.prediction_types import cast_predictions
 from exasol_sagemaker_extension.autopilot.resource_tags import extension_tags
 from exasol_sagemaker_extension.autopilot.sql_type import SqlType, parse_sql_type
@@ -48,8 +49,6 @@ INPUT_FOLDER = "batch-input/"
 OUTPUT_FOLDER = "batch-output/"
 PREDICTIONS_FOLDER = "predictions/"
 DEFAULT_TIMEOUT_SECONDS = 3600.0
-FIRST_POLL_INTERVAL_SECONDS = 1.0
-MAX_POLL_INTERVAL_SECONDS = 15.0
 COMPLETED = "Completed"
 _RUNNING = ("InProgress", "Stopping")
 _DOUBLE = parse_sql_type("DOUBLE")
@@ -143,16 +142,14 @@ def wait_for_transform(
     (0: look once); a Failed or Stopped job raises E-SME-190 with AWS's reason."""
     secrets = session_secrets(session)
     client = control_plane_client(session)
-    deadline = clock() + timeout_seconds
-    interval = FIRST_POLL_INTERVAL_SECONDS
-    while True:
+
+    def describe() -> dict[str, Any]:
         with aws_call("describe the transform job", transform_job_name, secrets=secrets):
-            description = client.describe_transform_job(TransformJobName=transform_job_name)
+            return client.describe_transform_job(TransformJobName=transform_job_name)
+
+    def completed(description: dict[str, Any]) -> bool:
         status = description["TransformJobStatus"]
-        on_progress(status)
-        if status == COMPLETED:
-            return description
-        if status not in _RUNNING:
+        if status != COMPLETED and status not in _RUNNING:
             raise SmeError(
                 "E-SME-190",
                 f"The transform job {transform_job_name} ended {status}: "
@@ -160,11 +157,9 @@ def wait_for_transform(
                 ["Fix the cause AWS names (e.g. the instance type or quota, the data, the payload size) and score "
                  "again; nothing was written to the target table."],
             )
-        remaining = deadline - clock()
-        if remaining <= 0:
-            return description
-        sleep(min(interval, remaining))
-        interval = min(interval * 2, MAX_POLL_INTERVAL_SECONDS)
+        return status == COMPLETED
+
+    return poll(describe, "TransformJobStatus", completed, timeout_seconds, on_progress, sleep, clock)[0]
 
 
 def run_uri_of(description: dict[str, Any]) -> str:

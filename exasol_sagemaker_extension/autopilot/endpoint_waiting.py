@@ -2,7 +2,7 @@
 
 Creating an endpoint takes minutes on AWS and seconds on the local stand-in. The old extension blocked without
 any sign of life and without a limit; here every poll reports the status to a callback, the interval grows from
-one second to fifteen, and a deadline ends the wait with an error that says the endpoint may still come up.
+one second to fifteen (``polling``), and a deadline ends the wait with an error that says the endpoint may still come up.
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ import time
 from typing import Any, Callable
 
 from exasol_sagemaker_extension.autopilot.aws_errors import aws_call
+from exasol_sagemaker_extension.autopilot.polling import poll
 from exasol_sagemaker_extension.errors import SmeError
 
 IN_SERVICE = "InService"
 # Statuses from which an endpoint will not become InService without a new deployment.
 TERMINAL_FAILURES = frozenset({"Failed", "OutOfService", "Deleting", "UpdateRollbackFailed"})
-FIRST_POLL_INTERVAL_SECONDS = 1.0
-MAX_POLL_INTERVAL_SECONDS = 15.0
 
 ProgressCallback = Callable[[str], None]
 
@@ -32,29 +31,28 @@ def wait_until_in_service(
     clock: Callable[[], float] = time.monotonic,
 ) -> str:
     """Poll DescribeEndpoint until InService (returned), a terminal failure, or the timeout (both raise)."""
-    deadline = clock() + timeout_seconds
-    interval = FIRST_POLL_INTERVAL_SECONDS
-    while True:
+    def describe() -> dict[str, Any]:
         with aws_call("describe the endpoint", endpoint_name, secrets=secrets):
-            description = client.describe_endpoint(EndpointName=endpoint_name)
+            return client.describe_endpoint(EndpointName=endpoint_name)
+
+    def in_service(description: dict[str, Any]) -> bool:
         status = description["EndpointStatus"]
-        on_progress(status)
-        if status == IN_SERVICE:
-            return status
         if status in TERMINAL_FAILURES:
             raise endpoint_failed(endpoint_name, status, description.get("FailureReason"))
-        remaining = deadline - clock()
-        if remaining <= 0:
-            raise SmeError(
-                "E-SME-144",
-                f"The endpoint {endpoint_name} is still {status} after {timeout_seconds:g} seconds.",
-                [
-                    "Deploy again with the same names later: the deployment resumes waiting and creates nothing twice.",
-                    "Or raise timeout_seconds; real endpoints usually need 5-10 minutes.",
-                ],
-            )
-        sleep(min(interval, remaining))
-        interval = min(interval * 2, MAX_POLL_INTERVAL_SECONDS)
+        return status == IN_SERVICE
+
+    description, done = poll(describe, "EndpointStatus", in_service, timeout_seconds, on_progress, sleep, clock)
+    if not done:
+        raise SmeError(
+            "E-SME-144",
+            f"The endpoint {endpoint_name} is still {description['EndpointStatus']} after {timeout_seconds:g} "
+            f"seconds.",
+            [
+                "Deploy again with the same names later: the deployment resumes waiting and creates nothing twice.",
+                "Or raise timeout_seconds; real endpoints usually need 5-10 minutes.",
+            ],
+        )
+    return IN_SERVICE
 
 
 def endpoint_failed(endpoint_name: str, status: str, failure_reason: str | None) -> SmeError:

@@ -38,6 +38,7 @@ from exasol_sagemaker_extension.autopilot.prediction_types import cast_predictio
 from exasol_sagemaker_extension.autopilot.response_layout import JSON_LINES, ResponseLayout, layout_from_config
 from exasol_sagemaker_extension.autopilot.sql_type import DOUBLE, TIMESTAMP, SqlType, parse_sql_type
 from exasol_sagemaker_extension.errors import SmeError
+from exasol_sagemaker_extension.installation.identifiers import quote_identifier
 from exasol_sagemaker_extension.udfs.connection import session_from_exa
 from exasol_sagemaker_extension.udfs.model_connection import read_model_connection
 
@@ -124,9 +125,9 @@ class PredictionUdf:
         layout = self._layout
         keys = len(layout.key_type_texts)
         key_names = ["ROW_KEY"] if keys == 1 else [f"ROW_KEY_{i}" for i in range(1, keys + 1)]
-        columns = [f"{_quote(name)} {sql}" for name, sql in zip(key_names, layout.key_type_texts)]
+        columns = [f"{quote_identifier(name)} {sql}" for name, sql in zip(key_names, layout.key_type_texts)]
         columns += [
-            f"{_quote(feature.name)} {sql}" for feature, sql in zip(self._config.features, layout.feature_type_texts)
+            f"{quote_identifier(feature.name)} {sql}" for feature, sql in zip(self._config.features, layout.feature_type_texts)
         ]
         if self._config.problem_type in (BINARY_CLASSIFICATION, MULTICLASS_CLASSIFICATION):
             columns.append(f'"PROBABILITY" {self._config.probability_sql_type}')
@@ -245,8 +246,6 @@ def _optional_sql_type(text: str) -> SqlType | None:
         return None
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _emit(ctx: Any, columns: list[list[Any]], timestamp_columns: list[int]) -> None:

@@ -8,6 +8,7 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
+from botocore.exceptions import ClientError
 
 from aws_flow import DATA, create_job, csv_body, deploy, upload_csv_parts, wait_for_job
 
@@ -62,6 +63,19 @@ def test_churn_binary_classification_end_to_end(sagemaker, runtime, s3, bucket):
     second_page = sagemaker.list_candidates_for_auto_ml_job(AutoMLJobName="churn", MaxResults=1,
                                                             NextToken=first_page["NextToken"])
     assert first_page["Candidates"][0]["CandidateName"] != second_page["Candidates"][0]["CandidateName"]
+    paged, token = [], None
+    while True:  # moto's paginator: every candidate once, in the unpaged order
+        page = sagemaker.list_candidates_for_auto_ml_job(
+            AutoMLJobName="churn", MaxResults=1, **({"NextToken": token} if token else {}))
+        paged += [c["CandidateName"] for c in page["Candidates"]]
+        token = page.get("NextToken")
+        if token is None:
+            break
+    unpaged = sagemaker.list_candidates_for_auto_ml_job(AutoMLJobName="churn", MaxResults=100)["Candidates"]
+    assert paged == [c["CandidateName"] for c in unpaged] and len(paged) > 1
+    with pytest.raises(ClientError, match="InvalidToken"):  # a token belongs to the request that made it
+        sagemaker.list_candidates_for_auto_ml_job(AutoMLJobName="churn", MaxResults=1, StatusEquals="Completed",
+                                                  NextToken=first_page["NextToken"])
     assert sagemaker.list_candidates_for_auto_ml_job(AutoMLJobName="churn", StatusEquals="Failed")["Candidates"] == []
 
     containers[1]["Environment"]["SAGEMAKER_INFERENCE_OUTPUT"] = "predicted_label,probabilities"

@@ -28,4 +28,19 @@ function M.run(sql, params, failure)
     return result
 end
 
+-- Runs a query and returns its first column as the keys of a table: { key = true }, or with `value_column` the
+-- value of that column ({ key = value }). The system tables answer "which of these privileges / parameters" so.
+function M.index(sql, params, failure, value_column)
+    local result = M.run(sql, params, failure)
+    local index = {}
+    for i = 1, #result do
+        if value_column == nil then
+            index[result[i][1]] = true
+        else
+            index[result[i][1]] = result[i][value_column]
+        end
+    end
+    return index
+end
+
 return M

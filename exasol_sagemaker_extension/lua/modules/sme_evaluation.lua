@@ -27,14 +27,6 @@ local MAX_CLASSES = 1000
 local SPELLING = "Check the spelling: unquoted names are converted to upper case, names in double quotes are used"
     .. " exactly."
 
-local function by_name(columns)
-    local found = {}
-    for _, column in ipairs(columns) do
-        found[column.name] = column
-    end
-    return found
-end
-
 local function missing_column(name, qualified, purpose)
     errors.raise_error("E-SME-78", string.format("The column %q (%s) is not a column of %s.", name, purpose,
         qualified), { SPELLING, "Name the label column with label_column." })
@@ -86,7 +78,7 @@ local function score(opts)
     end
     local features, target = model_columns.of_job(job)
     local input = identifiers.qualified(opts.schema, opts.table)
-    local columns = by_name(table_columns.read(opts.schema, opts.table))
+    local columns = table_columns.by_name(table_columns.read(opts.schema, opts.table))
     local label = columns[opts.label or target.name]
     if label == nil then
         missing_column(opts.label or target.name, input, "the label")
@@ -122,7 +114,7 @@ end
 -- The evaluated table's description for sme_evaluation_sql, after checking its columns.
 local function describe_source(schema, table_name, label_name, problem_type)
     local qualified = identifiers.qualified(schema, table_name)
-    local columns = by_name(table_columns.read(schema, table_name))
+    local columns = table_columns.by_name(table_columns.read(schema, table_name))
     local label, prediction = columns[label_name], columns[evaluation_sql.PREDICTIONS]
     if label == nil then
         missing_column(label_name, qualified, "the label")

@@ -29,16 +29,12 @@ end
 -- checked before anything is created. Raises E-SME-59 naming the missing ones. EXA_SESSION_PRIVS lists the
 -- system privileges the user holds, directly or through roles.
 function M.check_deployment(database, errors, schema)
-    local result = database.run("SELECT PRIVILEGE FROM SYS.EXA_SESSION_PRIVS WHERE PRIVILEGE IN"
+    local held = database.index("SELECT PRIVILEGE FROM SYS.EXA_SESSION_PRIVS WHERE PRIVILEGE IN"
         .. " ('CREATE CONNECTION', 'CREATE SCRIPT', 'CREATE ANY SCRIPT')", nil, {
             code = "E-SME-18",
             message = "Reading SYS.EXA_SESSION_PRIVS failed",
             mitigations = { "Check that you may read SYS.EXA_SESSION_PRIVS." },
         })
-    local held = {}
-    for i = 1, #result do
-        held[result[i][1]] = true
-    end
     local missing = {}
     if not held["CREATE CONNECTION"] then
         missing[#missing + 1] = "CREATE CONNECTION"

@@ -106,14 +106,6 @@ local function udf_config(options)
     return config
 end
 
-local function by_name(columns)
-    local index = {}
-    for _, column in ipairs(columns) do
-        index[column.name] = column
-    end
-    return index
-end
-
 local function missing_columns(code, what, names, source_index, qualified, mitigations)
     local missing = {}
     for _, name in ipairs(names) do
@@ -136,7 +128,7 @@ end
 -- output columns that fill them. E-SME-70 (key), E-SME-73 (features) for columns the source lacks.
 function M.plan(options, source_columns, config)
     local source = identifiers.qualified(options.source_schema, options.source_table)
-    local index = by_name(source_columns)
+    local index = table_columns.by_name(source_columns)
     missing_columns("E-SME-70", "key column(s)", options.keys, index, source, {
         "Check key_columns: unquoted names are converted to upper case, names in double quotes are used exactly.",
         "Name the column(s) that identify a row of the source uniquely.",
@@ -172,7 +164,7 @@ function M.plan(options, source_columns, config)
     if options.scored_at then
         extra[#extra + 1] = { name = options.scored_at, type = "TIMESTAMP" }
     end
-    local taken = by_name(target)
+    local taken = table_columns.by_name(target)
     for _, column in ipairs(extra) do
         if taken[column.name] then
             errors.raise_error("E-SME-70", string.format("The key column %q has the name of an output column.",

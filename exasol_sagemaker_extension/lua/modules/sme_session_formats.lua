@@ -17,17 +17,12 @@ M.FIXED = {
 }
 
 local function current_values()
-    local result = database.run("SELECT PARAMETER_NAME, SESSION_VALUE FROM SYS.EXA_PARAMETERS WHERE PARAMETER_NAME"
+    return database.index("SELECT PARAMETER_NAME, SESSION_VALUE FROM SYS.EXA_PARAMETERS WHERE PARAMETER_NAME"
         .. " IN ('NLS_DATE_FORMAT', 'NLS_NUMERIC_CHARACTERS', 'NLS_TIMESTAMP_FORMAT') ORDER BY PARAMETER_NAME", nil, {
             code = "E-SME-18",
             message = "Reading the session's NLS settings from SYS.EXA_PARAMETERS failed",
             mitigations = { "Check that you may read SYS.EXA_PARAMETERS." },
-        })
-    local values = {}
-    for i = 1, #result do
-        values[result[i][1]] = result[i][2]
-    end
-    return values
+        }, 2)
 end
 
 local function set(name, value, failure)

@@ -10,6 +10,15 @@ local M = {}
 local COLUMNS_SQL = "SELECT COLUMN_NAME, COLUMN_TYPE, COLUMN_OBJECT_TYPE FROM SYS.EXA_ALL_COLUMNS"
     .. " WHERE COLUMN_SCHEMA = :schema_name AND COLUMN_TABLE = :table_name ORDER BY COLUMN_ORDINAL_POSITION"
 
+-- The columns keyed by name, for the checks that look columns up by the names a caller gave.
+function M.by_name(columns)
+    local index = {}
+    for _, column in ipairs(columns) do
+        index[column.name] = column
+    end
+    return index
+end
+
 -- Returns { {name = ..., type = ..., object_type = "TABLE"|"VIEW"}, ... } of the table or view, or nil when there
 -- is none (or it is not visible to the caller).
 function M.find(schema, table_name)
@@ -78,10 +87,7 @@ end
 -- weight. Raises E-SME-11 for an unknown target and E-SME-12 for unknown feature or weight columns.
 function M.training_columns(columns, options)
     local qualified = identifiers.qualified(options.schema, options.table)
-    local by_name = {}
-    for _, column in ipairs(columns) do
-        by_name[column.name] = column
-    end
+    local by_name = M.by_name(columns)
     if by_name[options.target] == nil then
         missing_column("E-SME-11", "target attribute", options.target, qualified)
     end

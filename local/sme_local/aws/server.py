@@ -28,7 +28,7 @@ _SNAPSHOT_EVERY_POLLS = 10  # besides job and endpoint events: bounds what an ab
 
 def serve(port: int, settings: EmulatorSettings, parent_pid: int | None = None) -> None:
     """Serve until SIGTERM/SIGINT (or until ``parent_pid`` is gone); announce the address on stdout first."""
-    moto_extension.install(settings)
+    extension = moto_extension.install(settings)
     unique_names.install()  # after moto_extension: the name check runs before its endpoint start-up
     # moto's application behind the fault injector (which passes every request through unless a test set a rule)
     server = make_server(LOOPBACK, port, FaultInjector(DomainDispatcherApplication(create_backend_app)),
@@ -46,6 +46,6 @@ def serve(port: int, settings: EmulatorSettings, parent_pid: int | None = None) 
             break
         polls += 1
         if polls % _SNAPSHOT_EVERY_POLLS == 0:
-            moto_extension.save_state()
+            extension.save_state()
     server.shutdown()
-    moto_extension.save_state()
+    extension.save_state()
