@@ -78,3 +78,15 @@ def test_a_stack_file_without_the_node_count_means_one_node(tmp_path: Path):
 def test_a_database_has_at_least_one_node(tmp_path: Path):
     with pytest.raises(ValueError):
         Database(tmp_path, nodes=0)
+
+
+def test_group_by_iproc_or_nproc_on_one_node_is_one_group_not_a_column_position(tmp_path: Path):
+    database = Database(tmp_path)
+    try:
+        session = database.open_session()
+        session.execute("CREATE SCHEMA s")
+        session.execute("CREATE TABLE t AS SELECT i AS k FROM VALUES BETWEEN 1 AND 5 v(i)")
+        assert session.execute("SELECT IPROC(), COUNT(*) FROM t GROUP BY IPROC()").rows == [(0, 5)]
+        assert session.execute("SELECT NPROC(), COUNT(*) FROM t GROUP BY NPROC()").rows == [(1, 5)]
+    finally:
+        database.close()

@@ -23,9 +23,9 @@ def replace_node_functions(tree: exp.Expression, nodes: int) -> exp.Expression:
             return node
         name = str(node.this).upper()
         if name == "NPROC":
-            return exp.Literal.number(nodes)
+            return _number(exp.Literal.number(nodes))
         if name == "IPROC":
-            return exp.Literal.number(0) if nodes == 1 else _row_node(node, nodes, ctes)
+            return _number(exp.Literal.number(0)) if nodes == 1 else _number(_row_node(node, nodes, ctes))
         return node
 
     return tree.transform(replace)
@@ -39,4 +39,9 @@ def _row_node(call: exp.Expression, nodes: int, ctes: set[str]) -> exp.Expressio
         raise unsupported_construct("IPROC() in a multi-node emulator over a FROM that is not a stored table "
                                     "(a subquery, CTE, VALUES or no FROM)")
     row_id = exp.column("rowid", table=exp.to_identifier(table.alias_or_name, quoted=True))
-    return exp.cast(exp.Mod(this=row_id, expression=exp.Literal.number(nodes)), "DECIMAL(18,0)")
+    return exp.Mod(this=row_id, expression=exp.Literal.number(nodes))
+
+
+def _number(value: exp.Expression) -> exp.Expression:
+    """A DECIMAL(18,0) expression; never a bare literal, which DuckDB reads as a position in GROUP BY/ORDER BY."""
+    return exp.cast(value, "DECIMAL(18,0)")
