@@ -67,8 +67,17 @@ class E2eStack:
 
 @pytest.fixture(scope="session")
 def e2e_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2eStack]:
-    directory = tmp_path_factory.mktemp("e2e-stack")
-    with LocalStack(directory, max_training_seconds=MAX_TRAINING_SECONDS) as stack:
+    yield from _e2e_stack(tmp_path_factory.mktemp("e2e-stack"), nodes=1)
+
+
+@pytest.fixture(scope="session")
+def e2e_stack_three_nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2eStack]:
+    """The same stack with a 3-node database (NPROC() = 3), for the flows parametrized over the node count."""
+    yield from _e2e_stack(tmp_path_factory.mktemp("e2e-stack-3-nodes"), nodes=3)
+
+
+def _e2e_stack(directory: Path, nodes: int) -> Iterator[E2eStack]:
+    with LocalStack(directory, max_training_seconds=MAX_TRAINING_SECONDS, nodes=nodes) as stack:
         environment = E2eStack(stack.description, find_data_dir(), directory)
         with environment.connect() as connection:
             console = environment.console(connection)

@@ -175,10 +175,11 @@ class ChurnTutorial:
         return top
 
     def _scoring_query(self) -> str:
-        """The UDF call with the row key first, then the features in training order (no EMITS clause)."""
+        """The UDF call with the row key first, then the features in training order (no EMITS clause), one
+        instance per node (GROUP BY IPROC())."""
         features = [c.name for c in CHURN.columns if c.name not in (KEY, TARGET)]
         arguments = ", ".join(quote(name) for name in [KEY, *features])
-        return f"SELECT {self._table(self.endpoint_name)}({arguments}) FROM {self._table('CHURN_TEST')}"
+        return f"SELECT {self._table(self.endpoint_name)}({arguments}) FROM {self._table('CHURN_TEST')} GROUP BY IPROC()"
 
     def _show_scoring_fails(self, console: SqlConsole) -> None:
         self._step("Scoring after the deletion fails with a clear error (the UDF is kept on purpose)")

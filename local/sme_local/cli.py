@@ -77,12 +77,14 @@ def main() -> None:
 @click.option("--data-dir", "datasets_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help=f"Directory holding churn.csv, staged in S3 for the tutorial (default: ${DATA_DIR_ENV}, else "
                    "../shared/data of the checkout).")
+@click.option("--nodes", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Nodes of the emulated Exasol cluster: NPROC(), IPROC() per row, UDF instances per node.")
 def up(data_dir: Path, db_port: int, bucketfs_port: int, aws_port: int, max_training_seconds: float | None,
-       exasol_version: str, datasets_dir: Path | None) -> None:
+       exasol_version: str, datasets_dir: Path | None, nodes: int) -> None:
     """Start the stack in the foreground and print one JSON line with its addresses and credentials."""
     with _stop_requests() as requested:
         stack = LocalStack(data_dir, db_port, bucketfs_port, aws_port, max_training_seconds,
-                           exasol_version=exasol_version)
+                           exasol_version=exasol_version, nodes=nodes)
         try:
             stack.start()
             _stage_demo_data(stack, datasets_dir)

@@ -56,6 +56,7 @@ class StackDescription:
     aws_access_key_id: str
     aws_secret_access_key: str
     iam_sagemaker_role: str
+    db_nodes: int = 1  # NPROC() of the database (a stack file written by hand for a real cluster may omit it)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=False)
@@ -65,7 +66,8 @@ class StackDescription:
         """Read a stack file (as written by ``sme-local up``, or by hand for real AWS); E-SME-500 if unusable."""
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
-            return cls(**{key: document.get(key) for key in cls.__dataclass_fields__})
+            fields = cls.__dataclass_fields__
+            return cls(**{key: document.get(key, fields[key].default) for key in fields})
         except (OSError, ValueError, TypeError) as error:
             raise SmeError("E-SME-500", f"The stack file {path} cannot be read: {type(error).__name__}.", [
                 "Start the local stack with `sme-local up --dir DIR` (it writes DIR/stack.json), or write a JSON "
@@ -78,9 +80,10 @@ class LocalStack:
 
     def __init__(self, data_dir: Path, db_port: int = 0, bucketfs_port: int = 0, aws_port: int = 0,
                  max_training_seconds: float | None = None, s3_bucket: str = DEFAULT_S3_BUCKET,
-                 exasol_version: str = DEFAULT_EXASOL_VERSION) -> None:
+                 exasol_version: str = DEFAULT_EXASOL_VERSION, nodes: int = 1) -> None:
         self.data_dir = Path(data_dir).absolute()  # child processes run in other working directories
         self._exasol_version = exasol_version
+        self._nodes = nodes
         self._db_port = db_port
         self._bucketfs_port = bucketfs_port
         self._aws_port = aws_port
@@ -128,7 +131,7 @@ class LocalStack:
         try:
             self._exasol = Emulator(self.data_dir / "exasol", port=self._db_port, bucketfs_port=self._bucketfs_port,
                                     aws_endpoint_url=self._aws.endpoint_url,
-                                    exasol_version=self._exasol_version).start()
+                                    exasol_version=self._exasol_version, nodes=self._nodes).start()
         except OSError as error:
             raise SmeError("E-SME-502", f"The Exasol emulator did not start: {error.strerror or error}.", [
                 "Pass other --db-port/--bucketfs-port values (0 picks free ports) or stop what uses them.",
@@ -141,7 +144,7 @@ class LocalStack:
             bucketfs_password=BucketConfig(DEFAULT_BUCKETFS_BUCKET).write_password,
             aws_endpoint_url=self._aws.endpoint_url, aws_region=self._aws.region, s3_bucket=self._s3_bucket,
             aws_access_key_id=self._aws.access_key_id, aws_secret_access_key=self._aws.secret_access_key,
-            iam_sagemaker_role=role_arn,
+            iam_sagemaker_role=role_arn, db_nodes=self._nodes,
         )
 
     def _create_s3_bucket(self) -> None:

@@ -11,6 +11,13 @@ SCHEMA = "CHURN_E2E"
 BASE_RATE_OF_NO_CHURN = 0.855  # 85.5% of churn.csv are "False." (SOURCES.md)
 
 
+@pytest.fixture(scope="module", params=[1, 3], ids=["one-node", "three-nodes"])
+def e2e_stack(request, e2e_stack):
+    """The whole flow on a one-node and on a three-node database: scoring with GROUP BY IPROC() then runs one
+    UDF instance per node; every check below holds on both."""
+    return e2e_stack if request.param == 1 else request.getfixturevalue("e2e_stack_three_nodes")
+
+
 @pytest.fixture(scope="module")
 def tutorial_result(e2e_stack):
     settings = TutorialSettings(data_dir=e2e_stack.data_dir, schema=SCHEMA,
@@ -40,6 +47,14 @@ def test_every_held_back_customer_is_scored_once_with_its_own_features(tutorial_
         SUM(CASE WHEN S."DAY_MINS" = T."DAY_MINS" AND S."INTL_PLAN" = T."INTL_PLAN" THEN 1 ELSE 0 END)
         FROM "{SCHEMA}"."CHURN_SCORES" S JOIN "{SCHEMA}"."CHURN_TEST" T ON S."ROW_KEY" = T."{KEY}"''')[0]
     assert [int(value) for value in joined] == [tutorial_result.test_rows] * 3
+
+
+def test_the_test_rows_are_spread_over_every_node(tutorial_result, console, e2e_stack):
+    nodes = e2e_stack.description.db_nodes
+    assert console.rows("SELECT NPROC()")[0][0] == nodes
+    per_node = console.rows(f'SELECT IPROC(), COUNT(*) FROM "{SCHEMA}"."CHURN_TEST" GROUP BY IPROC()')
+    assert sorted(int(node) for node, _ in per_node) == list(range(nodes))
+    assert sum(int(count) for _, count in per_node) == tutorial_result.test_rows
 
 
 def _column_types(console, table):

@@ -20,7 +20,7 @@ from sme_local.stack import LocalStack
 
 KEYS = {"dsn", "db_user", "db_password", "bucketfs_url", "bucketfs_name", "bucket", "bucketfs_user",
         "bucketfs_password", "aws_endpoint_url", "aws_region", "s3_bucket", "aws_access_key_id",
-        "aws_secret_access_key", "iam_sagemaker_role"}
+        "aws_secret_access_key", "iam_sagemaker_role", "db_nodes"}
 START_TIMEOUT_SECONDS = 90
 STOP_TIMEOUT_SECONDS = 30
 
@@ -38,11 +38,12 @@ def _listening(url: str) -> bool:
         return probe.connect_ex((parts.hostname, parts.port)) == 0
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
-def test_up_prints_the_stack_serves_it_and_stops_on_a_signal(tmp_path, stop_signal):
+@pytest.mark.parametrize(("stop_signal", "nodes"), [(signal.SIGTERM, None), (signal.SIGINT, 3)])
+def test_up_prints_the_stack_serves_it_and_stops_on_a_signal(tmp_path, stop_signal, nodes):
+    node_option = [] if nodes is None else ["--nodes", str(nodes)]
     process = subprocess.Popen(
         [sys.executable, "-m", "sme_local", "up", "--dir", str(tmp_path), "--db-port", "0", "--bucketfs-port", "0",
-         "--aws-port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+         "--aws-port", "0", *node_option], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         stack = json.loads(_first_line(process))
 
@@ -53,6 +54,7 @@ def test_up_prints_the_stack_serves_it_and_stops_on_a_signal(tmp_path, stop_sign
         with pyexasol.connect(dsn=stack["dsn"], user=stack["db_user"], password=stack["db_password"]) as db:
             assert db.execute("SELECT 1 FROM DUAL").fetchval() == 1
             assert db.login_info["releaseVersion"] == "7.1.0", "the default is the oldest supported Exasol"
+            assert db.execute("SELECT NPROC()").fetchval() == stack["db_nodes"] == (nodes or 1)
         s3 = boto3.client("s3", endpoint_url=stack["aws_endpoint_url"], region_name=stack["aws_region"],
                           aws_access_key_id=stack["aws_access_key_id"],
                           aws_secret_access_key=stack["aws_secret_access_key"])

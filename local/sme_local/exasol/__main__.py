@@ -21,13 +21,15 @@ from sme_local.exasol.release import DEFAULT_VERSION, VERSIONS
 @click.option("--udf-workers", default=None, type=int, help="Parallel VMs for SET UDFs (default: CPU count).")
 @click.option("--exasol-version", default=DEFAULT_VERSION, show_default=True, type=click.Choice(VERSIONS),
               help="Exasol release to emulate (its Lua libraries, e.g. lua-cjson, and its reported version).")
+@click.option("--nodes", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Nodes of the emulated cluster: NPROC(), IPROC() per row, UDF instances per node.")
 def main(data_dir: str, host: str, port: int, bucketfs_port: int, aws_endpoint_url: str | None,
-         udf_workers: int | None, exasol_version: str) -> None:
+         udf_workers: int | None, exasol_version: str, nodes: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with Emulator(data_dir, host, port, bucketfs_port, aws_endpoint_url, udf_workers,
-                  exasol_version=exasol_version) as emulator:
+                  exasol_version=exasol_version, nodes=nodes) as emulator:
         click.echo(f"Exasol emulator ready: dsn={emulator.dsn} (plain: {emulator.plain_dsn}, encryption=False)")
         click.echo(f"user={emulator.user} password={emulator.password} bucketfs={emulator.bucketfs_url}")
         try:

@@ -49,7 +49,7 @@ class Emulator:
     def __init__(self, data_dir: Path | str, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                  bucketfs_port: int | None = DEFAULT_BUCKETFS_PORT, aws_endpoint_url: str | None = None,
                  udf_workers: int | None = None, user: str = DEFAULT_USER, password: str = DEFAULT_PASSWORD,
-                 exasol_version: str = DEFAULT_VERSION) -> None:
+                 exasol_version: str = DEFAULT_VERSION, nodes: int = 1) -> None:
         self.data_dir = Path(data_dir).absolute()  # handed to UDF workers, which run in another directory
         self.release = release(exasol_version)
         self.host = host
@@ -57,6 +57,7 @@ class Emulator:
         self._bucketfs_port = bucketfs_port
         self.aws_endpoint_url = aws_endpoint_url
         self._udf_workers = udf_workers
+        self.nodes = nodes  # NPROC() of the emulated cluster (sql/nodes.py)
         self._credentials = Credentials(user, password)
         self._database: Database | None = None
         self._listener: Listener | None = None
@@ -74,7 +75,7 @@ class Emulator:
         if with_bucketfs:
             self.bucketfs_root.mkdir(parents=True, exist_ok=True)
         self._database = Database(self.data_dir, self.aws_endpoint_url, self._udf_workers,
-                                  self.bucketfs_root if with_bucketfs else None, self.release, self._credentials.user)
+                                  self.bucketfs_root if with_bucketfs else None, self.release, self._credentials.user, self.nodes)
         try:
             if with_bucketfs:
                 from sme_local.exasol.bucketfs import BucketFsService

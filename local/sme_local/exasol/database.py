@@ -7,6 +7,7 @@ executor is created on first use because most sessions never call a UDF.
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 import time
 from pathlib import Path
@@ -28,8 +29,11 @@ DUCKDB_FILE = "exasol.duckdb"
 class Database:
     def __init__(self, data_dir: Path, aws_endpoint_url: str | None = None, udf_workers: int | None = None,
                  bucketfs_root: Path | None = None, exasol_release: ExasolRelease | None = None,
-                 admin_user: str = "SYS") -> None:
+                 admin_user: str = "SYS", nodes: int = 1) -> None:
+        if nodes < 1:
+            raise ValueError(f"a database has at least one node, not {nodes}")
         data_dir.mkdir(parents=True, exist_ok=True)
+        self.nodes = nodes  # NPROC(); sql/nodes.py says which node holds which row
         self.data_dir = data_dir
         self.release = exasol_release or release()
         self.aws_endpoint_url = aws_endpoint_url
@@ -86,7 +90,9 @@ class Database:
                 from sme_local.exasol.udf.executor import UdfExecutor
 
                 environment = {"AWS_ENDPOINT_URL": self.aws_endpoint_url} if self.aws_endpoint_url else {}
-                self._udf_executor = UdfExecutor(self.bucketfs_root, environment, workers=self._udf_workers)
+                # at least one VM per node, so GROUP BY IPROC() runs one instance per node at the same time
+                workers = max(self._udf_workers or os.cpu_count() or 1, self.nodes)
+                self._udf_executor = UdfExecutor(self.bucketfs_root, environment, workers=workers)
             return self._udf_executor
 
     def close(self) -> None:

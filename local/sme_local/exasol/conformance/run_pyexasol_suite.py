@@ -7,7 +7,9 @@ Usage::
 
 ``--pyexasol`` is a checkout of github.com/exasol/pyexasol (nothing of it is copied into this project); the
 suite runs from there, so it tests that checkout's pyexasol. Its test dependencies (pytest, faker, pandas,
-pyarrow, polars) must be importable by ``--python``. The connection fixtures are pointed at the stack through
+pyarrow, polars, orjson, ujson, python-rapidjson) must be importable by ``--python``, and its ``proxy_test`` starts
+the ``pproxy`` program by name: the folder of ``--python`` (a venv's ``bin``, where ``pip install pproxy`` puts
+it) goes first on PATH. The connection fixtures are pointed at the stack through
 its address fixtures (``default_ipaddr``/``default_port``, answered by ``pyexasol_data_loader`` from
 EMULATOR_ADDRESS) and the suite's EXAUID/EXAPWD; EXAHOST stays unset, as in pyexasol's own CI, because the suite
 lets EXAHOST replace every DSN it builds — also those that add ``/nocertcheck`` or the certificate's fingerprint
@@ -42,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         ADDRESS_VARIABLE: _host_and_port(stack.dsn), "EXAUID": stack.db_user, "EXAPWD": stack.db_password,
         "EXASOL_TELEMETRY_DISABLE": "1",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
+        # not resolved: a venv's python is a link to the system's, and pproxy lives beside the link
+        "PATH": os.pathsep.join(filter(None, [str(Path(options.python).absolute().parent), os.environ.get("PATH")])),
     }
     environment.pop("EXAHOST", None)
     command = [options.python, "-m", "pytest", "test/integration", "-p",

@@ -26,6 +26,7 @@ from sme_local.exasol.s3_csv.connection import (
     s3_client,
 )
 from sme_local.exasol.s3_csv.errors import CsvTransferError
+from sme_local.exasol.s3_csv.node_writers import write_from_nodes
 from sme_local.exasol.s3_csv.options import CsvOptions
 from sme_local.exasol.s3_csv.sql_types import parse_column_type
 from sme_local.exasol.s3_csv.value_format import DEFAULT_STYLE, ValueStyle
@@ -55,21 +56,28 @@ def export_csv(
     options: CsvOptions = DEFAULT_OPTIONS,
     aws_endpoint_url: str | None = None,
     style: ValueStyle = DEFAULT_STYLE,
+    nodes: int = 1,
 ) -> int:
     """Write ``rows`` of ``columns`` ((name, COLUMN_TYPE) pairs) as CSV objects; returns the rows written.
 
-    ``style`` holds the session's NLS settings, which Exasol's EXPORT applies to numbers and dates."""
+    ``style`` holds the session's NLS settings, which Exasol's EXPORT applies to numbers and dates; the files
+    are written by ``nodes`` threads at once (``node_writers``)."""
     check_files(files)
     types = [parse_column_type(sql_type) for _, sql_type in columns]
     names = [name for name, _ in columns]
     location, credentials, client = _open(connection, aws_endpoint_url)
     all_rows = list(rows)
-    for file_name, chunk in zip(files, split_contiguously(all_rows, len(files))):
-        data = render_file(names, chunk, types, options, file_name, location.url(file_name), style)
+    chunks = split_contiguously(all_rows, len(files))
+
+    def write(position: int) -> None:
+        file_name = files[position]
+        data = render_file(names, chunks[position], types, options, file_name, location.url(file_name), style)
         try:
             client.put_object(Bucket=location.bucket, Key=location.key(file_name), Body=data)
         except (ClientError, BotoCoreError) as error:
             raise _s3_failure("writing data to", location.url(file_name), error, credentials) from None
+
+    write_from_nodes(len(files), nodes, write)
     return len(all_rows)
 
 

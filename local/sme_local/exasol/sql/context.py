@@ -36,6 +36,7 @@ class DatabaseServices(Protocol):
     admin_user: str
     aws_endpoint_url: str | None
     bucketfs_root: Path | None
+    nodes: int  # NPROC() (sql/nodes.py)
 
     def session_snapshots(self) -> tuple[SessionSnapshot, ...]: ...
 

@@ -98,7 +98,8 @@ def _export(session: SessionContext, statement: FileTransfer, groups: list, opti
     for group in groups:
         share = [row for _ in group.files for row in next(chunks)]
         if isinstance(group, _S3Group):
-            s3_csv.export_csv(named_types, share, group.connection, group.files, options, endpoint, style)
+            s3_csv.export_csv(named_types, share, group.connection, group.files, options, endpoint, style,
+                              session.database.nodes)
             continue
         from sme_local.exasol.http_transport.exchange import TunnelExchange
 

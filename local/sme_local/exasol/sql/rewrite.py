@@ -99,7 +99,7 @@ _PSEUDO_COLUMNS = ("CURRENT_SESSION", "CURRENT_STATEMENT", "CURRENT_USER", "USER
 
 
 def replace_pseudo_columns(tree: exp.Expression, values: SessionValues) -> exp.Expression:
-    """CURRENT_SESSION, CURRENT_USER, CURRENT_SCHEMA, SYSTIMESTAMP, NPROC(), IPROC() … as literals."""
+    """CURRENT_SESSION, CURRENT_USER, CURRENT_SCHEMA, SYSTIMESTAMP … as literals (NPROC/IPROC: sql/nodes.py)."""
 
     def replace(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Column) and not node.table and node.name.upper() in _PSEUDO_COLUMNS:
@@ -112,8 +112,6 @@ def replace_pseudo_columns(tree: exp.Expression, values: SessionValues) -> exp.E
             return _timestamp_literal(values.now)
         if isinstance(node, exp.CurrentDate):
             return exp.cast(exp.Literal.string(values.now.date().isoformat()), "DATE")
-        if isinstance(node, exp.Anonymous) and str(node.this).upper() in ("NPROC", "IPROC") and not node.expressions:
-            return exp.Literal.number(1 if str(node.this).upper() == "NPROC" else 0)
         if isinstance(node, exp.Anonymous) and str(node.this).upper() in ("SYSDATE", "CURRENT_CLUSTER"):
             raise unsupported_construct(f"function {str(node.this).upper()}")
         return node

@@ -41,7 +41,7 @@ def execute_script(session: SessionContext, statement: ExecuteScript) -> Result:
         "script_name": script.name, "script_schema": script.schema, "current_user": session.user,
         "scope_user": session.user,
         "current_schema": session.current_schema, "session_id": str(session.id),
-        "statement_id": session.statement_id, "node_count": 1, "node_id": 0, "vm_id": 0,
+        "statement_id": session.statement_id, "node_count": session.database.nodes, "node_id": 0, "vm_id": 0,
     }
 
     def query(sql: str) -> Any:

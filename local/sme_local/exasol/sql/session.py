@@ -23,7 +23,7 @@ from sme_local.exasol.catalog.relations import relations, schema_exists
 from sme_local.exasol.catalog.system_context import LoginInfo, SessionSnapshot, SystemContext
 from sme_local.exasol.catalog.system_tables import build_system_table
 from sme_local.exasol.catalog.types import VARCHAR_MAX, ExaType
-from sme_local.exasol.sql import rewrite, sleep
+from sme_local.exasol.sql import nodes, rewrite, sleep
 from sme_local.exasol.sql.bulk_insert import inserts_one_parameter_row, insert_columns
 from sme_local.exasol.sql.context import DatabaseServices
 from sme_local.exasol.sql.duck_errors import translate_duckdb_error
@@ -354,6 +354,7 @@ class Session:
         tree = replace_empty_strings(tree)
         type_decimal_literals(tree)
         tree = rewrite.replace_pseudo_columns(tree, self.session_values())
+        tree = nodes.replace_node_functions(tree, self.database.nodes)
         tree = sleep.bind_calls(tree, self.id)
         system_tables = rewrite.resolve_special_tables(tree)
         rewrite.qualify_tables(tree, self.current_schema)

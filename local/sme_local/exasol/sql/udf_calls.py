@@ -230,6 +230,7 @@ class UdfCalls:
             session_id=self.session.id, statement_id=self.session.statement_id, current_user=self.session.user,
             current_schema=self.session.current_schema, script_languages=languages,
             connections=connection, scripts=script_code, database_version=self.session.database.release.version,
+            node_count=self.session.database.nodes,
         )
 
 

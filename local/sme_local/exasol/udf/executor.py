@@ -173,7 +173,7 @@ class UdfExecutor:
             "session_id": str(session.session_id),
             "statement_id": session.statement_id,
             "node_count": session.node_count,
-            "node_id": 0,
+            "node_id": vm_index % session.node_count,  # VM i runs on node i mod N, as Exasol spreads VMs
             "memory_limit": os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"),
             "vm_id": str(secrets.randbits(56) * 256 + vm_index % 256),
             "input_columns": [(column.name, column.sql_type) for column in inputs],
