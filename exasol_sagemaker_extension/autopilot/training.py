@@ -20,22 +20,20 @@ from exasol_sagemaker_extension.autopilot.aws_errors import aws_call
 from exasol_sagemaker_extension.autopilot.credentials import session_secrets
 from exasol_sagemaker_extension.autopilot import resource_tags
 from exasol_sagemaker_extension.autopilot.names import validate_job_name
+from exasol_sagemaker_extension.declarations.training_options import (
+    MODES,
+    OBJECTIVES_BY_PROBLEM_TYPE,
+    PROBLEM_TYPES,
+    option,
+)
 from exasol_sagemaker_extension.errors import SmeError
 
-PROBLEM_TYPES = ("BinaryClassification", "MulticlassClassification", "Regression")
-MODES = ("AUTO", "ENSEMBLING", "HYPERPARAMETER_TUNING")
-# Metrics per problem type, as the SageMaker model (botocore's AutoMLJobObjective.MetricName, an AutoMLMetricEnum)
-# lists them for tabular jobs. LogLoss is reported for candidates but is not an objective: AWS rejects it.
-# sme_train_options.lua holds the same lists for the early check in SQL.
-METRICS_BY_PROBLEM_TYPE = {
-    "BinaryClassification": ("Accuracy", "AUC", "BalancedAccuracy", "F1", "Precision", "Recall"),
-    "MulticlassClassification": ("Accuracy", "BalancedAccuracy", "F1macro", "PrecisionMacro", "RecallMacro"),
-    "Regression": ("MAE", "MSE", "R2", "RMSE"),
-}
+# Declared once for Lua and Python (declarations/training_options.py); LogLoss is not an objective: AWS rejects it.
+METRICS_BY_PROBLEM_TYPE = OBJECTIVES_BY_PROBLEM_TYPE
 ALL_METRICS = tuple(sorted({m for metrics in METRICS_BY_PROBLEM_TYPE.values() for m in metrics}))
 # AWS's documented defaults; AWS wants problem type and objective together or neither.
 DEFAULT_METRIC = {"BinaryClassification": "F1", "MulticlassClassification": "Accuracy", "Regression": "MSE"}
-MAX_CANDIDATES_RANGE = (1, 750)
+MAX_CANDIDATES_RANGE = (option("max_candidates").minimum, option("max_candidates").maximum)
 # AWS allows 50 tags per resource, and the extension adds its own (see resource_tags).
 MAX_TAGS = 50 - resource_tags.RESERVED_TAG_COUNT
 INPUT_CONTENT_TYPE = "text/csv;header=present"
