@@ -9,14 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from exasol_sagemaker_extension.declarations import instance_types
-from exasol_sagemaker_extension.declarations.job_status import JOB_STATUS_COLUMNS
-from exasol_sagemaker_extension.declarations.training_options import (
-    MODES,
-    OBJECTIVES_BY_PROBLEM_TYPE,
-    PROBLEM_TYPES,
-    TRAINING_OPTIONS,
-)
+from exasol_sagemaker_extension.declarations import instance_types, job_status, training_options
 
 MODULE_NAME = "sme_declarations"
 
@@ -42,19 +35,20 @@ def _training_options() -> list[dict[str, Any]]:
     fields = ("name", "kind", "required", "minimum", "maximum", "default")
     return [
         {field: getattr(o, field) for field in fields if getattr(o, field) not in (None, False)}
-        for o in TRAINING_OPTIONS
+        for o in training_options.TRAINING_OPTIONS
     ]
 
 
 def render() -> str:
-    """The source of ``sme_declarations``; the same declarations always give the same text."""
+    """The source of ``sme_declarations``; the same declarations always give the same text. The declarations are
+    read when called (not bound at import), so the module always reflects them."""
     tables = {
         "TRAINING_OPTIONS": _training_options(),
-        "PROBLEM_TYPES": PROBLEM_TYPES,
-        "MODES": MODES,
-        "OBJECTIVES": OBJECTIVES_BY_PROBLEM_TYPE,
+        "PROBLEM_TYPES": training_options.PROBLEM_TYPES,
+        "MODES": training_options.MODES,
+        "OBJECTIVES": training_options.OBJECTIVES_BY_PROBLEM_TYPE,
         "JOB_STATUS_COLUMNS": [
-            {"name": c.name, "sql_type": c.sql_type, "stored": c.stored} for c in JOB_STATUS_COLUMNS
+            {"name": c.name, "sql_type": c.sql_type, "stored": c.stored} for c in job_status.JOB_STATUS_COLUMNS
         ],
         "INSTANCE_TYPE_PATTERN": instance_types.LUA_PATTERN,
     }
