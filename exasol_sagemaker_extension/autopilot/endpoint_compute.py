@@ -30,7 +30,7 @@ class EndpointCompute:
         return self.serverless_memory_size_in_mb is not None or self.serverless_max_concurrency is not None
 
     def validate(self) -> None:
-        """Raise E-SME-146 unless exactly one of the two forms is fully and validly given."""
+        """Raise E-SME-20 unless exactly one of the two forms is fully and validly given."""
         if self.is_serverless and (self.instance_type is not None or self.instance_count is not None):
             raise _compute_error(
                 "Both an instance type/count and serverless settings were given.",
@@ -83,4 +83,4 @@ def _is_int(value: Any) -> bool:
 
 
 def _compute_error(message: str, mitigation: str) -> SmeError:
-    return SmeError("E-SME-146", message, [mitigation])
+    return SmeError("E-SME-20", message, [mitigation])
