@@ -1,6 +1,6 @@
 """Renders the declarations as the Lua module ``sme_declarations``: plain table literals, no logic.
 
-The bundler preloads it into every script that requires it (deployment/lua_bundle.py), so the module is never
+The bundler preloads it into every script that requires it (installation/lua_bundle.py), so the module is never
 committed: it is generated from this package each time a script is bundled.
 """
 

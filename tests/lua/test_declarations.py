@@ -10,8 +10,8 @@ import pytest
 from exasol_sagemaker_extension.autopilot.endpoint_compute import EndpointCompute
 from exasol_sagemaker_extension.declarations import lua_module, training_options
 from exasol_sagemaker_extension.declarations.training_options import TrainingOption
-from exasol_sagemaker_extension.deployment.lua_scripts import render_lua_script
-from exasol_sagemaker_extension.deployment.scripts import ENTRY_SCRIPTS
+from exasol_sagemaker_extension.installation.lua_scripts import render_lua_script
+from exasol_sagemaker_extension.installation.scripts import ENTRY_SCRIPTS
 from exasol_sagemaker_extension.errors import SmeError
 
 from lua_harness import run_snippet
