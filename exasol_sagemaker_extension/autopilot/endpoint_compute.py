@@ -6,16 +6,15 @@ that is reported here, before any resource is created, with AWS's limits spelled
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from exasol_sagemaker_extension.declarations import instance_types
 from exasol_sagemaker_extension.errors import SmeError
 
 SERVERLESS_MEMORY_RANGE = (1024, 6144)
 SERVERLESS_MEMORY_STEP = 1024
 SERVERLESS_CONCURRENCY_RANGE = (1, 200)
-_INSTANCE_TYPE_PATTERN = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
 VARIANT_NAME = "AllTraffic"
 
 
@@ -31,7 +30,7 @@ class EndpointCompute:
         return self.serverless_memory_size_in_mb is not None or self.serverless_max_concurrency is not None
 
     def validate(self) -> None:
-        """Raise E-SME-146 unless exactly one of the two forms is fully and validly given."""
+        """Raise E-SME-20 unless exactly one of the two forms is fully and validly given."""
         if self.is_serverless and (self.instance_type is not None or self.instance_count is not None):
             raise _compute_error(
                 "Both an instance type/count and serverless settings were given.",
@@ -54,7 +53,7 @@ class EndpointCompute:
                     "Pick a whole number between 1 and 200, or leave it out (1).",
                 )
             return
-        if not isinstance(self.instance_type, str) or not _INSTANCE_TYPE_PATTERN.match(self.instance_type):
+        if not isinstance(self.instance_type, str) or not instance_types.PYTHON_PATTERN.match(self.instance_type):
             raise _compute_error(
                 f"instance_type must name a SageMaker instance type such as ml.m5.large, got {self.instance_type!r}.",
                 "Give instance_type (e.g. 'ml.m5.large') or serverless_memory_size_in_mb for a serverless endpoint.",
@@ -84,4 +83,4 @@ def _is_int(value: Any) -> bool:
 
 
 def _compute_error(message: str, mitigation: str) -> SmeError:
-    return SmeError("E-SME-146", message, [mitigation])
+    return SmeError("E-SME-20", message, [mitigation])

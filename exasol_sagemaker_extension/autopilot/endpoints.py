@@ -92,7 +92,7 @@ def deploy(
         validate_candidate_name(spec.candidate_name)
     spec.compute.validate()
     if not spec.timeout_seconds or spec.timeout_seconds <= 0:
-        raise SmeError("E-SME-146", "timeout_seconds must be positive.", ["Give e.g. 1800, or leave it out."])
+        raise SmeError("E-SME-20", "timeout_seconds must be positive.", ["Give e.g. 1800, or leave it out."])
 
     secrets = session_secrets(session)
     client = control_plane_client(session)

@@ -20,22 +20,20 @@ from exasol_sagemaker_extension.autopilot.aws_errors import aws_call
 from exasol_sagemaker_extension.autopilot.credentials import session_secrets
 from exasol_sagemaker_extension.autopilot import resource_tags
 from exasol_sagemaker_extension.autopilot.names import validate_job_name
+from exasol_sagemaker_extension.declarations.training_options import (
+    MODES,
+    OBJECTIVES_BY_PROBLEM_TYPE,
+    PROBLEM_TYPES,
+    option,
+)
 from exasol_sagemaker_extension.errors import SmeError
 
-PROBLEM_TYPES = ("BinaryClassification", "MulticlassClassification", "Regression")
-MODES = ("AUTO", "ENSEMBLING", "HYPERPARAMETER_TUNING")
-# Metrics per problem type, as the SageMaker model (botocore's AutoMLJobObjective.MetricName, an AutoMLMetricEnum)
-# lists them for tabular jobs. LogLoss is reported for candidates but is not an objective: AWS rejects it.
-# sme_train_options.lua holds the same lists for the early check in SQL.
-METRICS_BY_PROBLEM_TYPE = {
-    "BinaryClassification": ("Accuracy", "AUC", "BalancedAccuracy", "F1", "Precision", "Recall"),
-    "MulticlassClassification": ("Accuracy", "BalancedAccuracy", "F1macro", "PrecisionMacro", "RecallMacro"),
-    "Regression": ("MAE", "MSE", "R2", "RMSE"),
-}
+# Declared once for Lua and Python (declarations/training_options.py); LogLoss is not an objective: AWS rejects it.
+METRICS_BY_PROBLEM_TYPE = OBJECTIVES_BY_PROBLEM_TYPE
 ALL_METRICS = tuple(sorted({m for metrics in METRICS_BY_PROBLEM_TYPE.values() for m in metrics}))
 # AWS's documented defaults; AWS wants problem type and objective together or neither.
 DEFAULT_METRIC = {"BinaryClassification": "F1", "MulticlassClassification": "Accuracy", "Regression": "MSE"}
-MAX_CANDIDATES_RANGE = (1, 750)
+MAX_CANDIDATES_RANGE = (option("max_candidates").minimum, option("max_candidates").maximum)
 # AWS allows 50 tags per resource, and the extension adds its own (see resource_tags).
 MAX_TAGS = 50 - resource_tags.RESERVED_TAG_COUNT
 INPUT_CONTENT_TYPE = "text/csv;header=present"
@@ -134,14 +132,14 @@ def parse_objective(objective: str | None) -> str | None:
             parsed = None
         if not isinstance(parsed, dict) or not isinstance(parsed.get("MetricName"), str):
             raise SmeError(
-                "E-SME-131",
+                "E-SME-5",
                 f"The objective {text!r} is neither a metric name nor JSON of the form {{\"MetricName\": \"F1\"}}.",
                 [f"Give one of {', '.join(ALL_METRICS)}."],
             )
         text = parsed["MetricName"]
     if text not in ALL_METRICS:
         raise SmeError(
-            "E-SME-131",
+            "E-SME-5",
             f"{text!r} is not an Autopilot objective metric.",
             [f"Give one of {', '.join(ALL_METRICS)} (names are case-sensitive)."],
         )
@@ -161,7 +159,7 @@ def resolve_objective(problem_type: str | None, objective: str | None) -> tuple[
         return None, None
     if problem_type not in PROBLEM_TYPES:
         raise SmeError(
-            "E-SME-130",
+            "E-SME-5",
             f"{problem_type!r} is not an Autopilot problem type.",
             [f"Give one of {', '.join(PROBLEM_TYPES)}, or leave it out to let Autopilot detect it."],
         )
@@ -169,7 +167,7 @@ def resolve_objective(problem_type: str | None, objective: str | None) -> tuple[
         return problem_type, DEFAULT_METRIC[problem_type]
     if metric not in METRICS_BY_PROBLEM_TYPE[problem_type]:
         raise SmeError(
-            "E-SME-131",
+            "E-SME-5",
             f"The objective {metric} does not apply to {problem_type}.",
             [f"For {problem_type} use one of {', '.join(METRICS_BY_PROBLEM_TYPE[problem_type])}."],
         )
@@ -198,7 +196,7 @@ def _integer_in_range(name: str, value: Any, low: int, high: int | None) -> int:
     if not is_integer or value < low or (high is not None and value > high):
         bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
         raise SmeError(
-            "E-SME-132",
+            "E-SME-5",
             f"{name} must be a whole number {bounds}, got {value!r}.",
             [f"Set {name} to a whole number {bounds}, or leave it out to use AWS's default."],
         )
@@ -209,7 +207,7 @@ def _validation_fraction(value: Any) -> float:
     number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else math.nan
     if not 0 < number < 1:
         raise SmeError(
-            "E-SME-132",
+            "E-SME-5",
             f"validation_fraction must be a number strictly between 0 and 1, got {value!r}.",
             ["Use e.g. 0.2 to keep a fifth of the rows for validation, or leave it out (AWS default 0.2)."],
         )
@@ -219,7 +217,7 @@ def _validation_fraction(value: Any) -> float:
 def _mode(mode: str) -> str:
     if mode not in MODES:
         raise SmeError(
-            "E-SME-133",
+            "E-SME-5",
             f"{mode!r} is not an Autopilot training mode.",
             [f"Give one of {', '.join(MODES)}, or leave it out (AUTO)."],
         )

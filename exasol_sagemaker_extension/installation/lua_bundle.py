@@ -12,6 +12,7 @@ import re
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from exasol_sagemaker_extension.declarations import lua_module as declarations_module
 from exasol_sagemaker_extension.installation.lua_requires import required_modules
 from exasol_sagemaker_extension.errors import SmeError
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:  # importlib.resources.abc is 3.11+; only the annotation needs
 # Modules the Exasol Lua runtime provides itself (documented script libraries); never bundled.
 RUNTIME_MODULES = frozenset({"cjson", "lxp"})
 _MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Modules rendered from Python declarations at bundle time instead of read from lua/modules.
+GENERATED_MODULES = {declarations_module.MODULE_NAME: declarations_module.render}
 # Bounds the transitive search; far above any real module count, it only stops runaway inputs.
 _MAX_MODULES = 500
 
@@ -42,6 +45,8 @@ def _read_module(modules_dir: Traversable, name: str, required_by: str) -> str:
             f"{required_by} requires {name!r}, which is not a bundleable module name.",
             ["Module names are flat Lua identifiers (sme_<something>); reinstall the extension package."],
         )
+    if name in GENERATED_MODULES:
+        return _normalise(GENERATED_MODULES[name]())
     module_file = modules_dir.joinpath(f"{name}.lua")
     if not module_file.is_file():
         raise SmeError(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from exasol_sagemaker_extension.declarations.job_status import JOB_STATUS_COLUMNS
 from exasol_sagemaker_extension.installation.identifiers import qualified_name, quote_identifier
 
 
@@ -57,12 +58,7 @@ JOBS_TABLE = MetadataTable(
         ("MODE", "VARCHAR(32)"),
         ("AWS_ASSUME_ROLE_ARN", "VARCHAR(2048)"),
         ("AWS_ASSUME_ROLE_EXTERNAL_ID", "VARCHAR(1224)"),
-        ("JOB_STATUS", "VARCHAR(32)"),
-        ("SECONDARY_STATUS", "VARCHAR(64)"),
-        ("FAILURE_REASON", "VARCHAR(2000000)"),
-        ("BEST_CANDIDATE_NAME", "VARCHAR(256)"),
-        ("OBJECTIVE_METRIC_NAME", "VARCHAR(32)"),
-        ("OBJECTIVE_METRIC_VALUE", "DOUBLE"),
+        *((c.name, c.sql_type) for c in JOB_STATUS_COLUMNS if c.stored),
         ("LAST_POLLED", "TIMESTAMP"),
         ("SAMPLE_WEIGHT_ATTRIBUTE_NAME", "VARCHAR(128)"),
     ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from exasol_sagemaker_extension.declarations.job_status import JOB_STATUS_COLUMNS
 from exasol_sagemaker_extension.installation.identifiers import qualified_name, quote_identifier
 
 _REQUEST_PARAMETER = "request_json VARCHAR(2000000)"
@@ -35,15 +36,7 @@ class ControlPlaneUdf:
 
 
 # The state of a job as the status and the stop UDF emit it.
-JOB_STATUS_EMITS: tuple[tuple[str, str], ...] = (
-    ("JOB_STATUS", "VARCHAR(32)"),
-    ("SECONDARY_STATUS", "VARCHAR(64)"),
-    ("FAILURE_REASON", "VARCHAR(2000000)"),
-    ("BEST_CANDIDATE_NAME", "VARCHAR(256)"),
-    ("OBJECTIVE_METRIC_NAME", "VARCHAR(32)"),
-    ("OBJECTIVE_METRIC_VALUE", "DOUBLE"),
-    ("PROBLEM_TYPE", "VARCHAR(32)"),
-)
+JOB_STATUS_EMITS: tuple[tuple[str, str], ...] = tuple((c.name, c.sql_type) for c in JOB_STATUS_COLUMNS)
 
 CONTROL_PLANE_UDFS: tuple[ControlPlaneUdf, ...] = (
     ControlPlaneUdf(

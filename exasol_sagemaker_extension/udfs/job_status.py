@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from exasol_sagemaker_extension.autopilot.job_status import JobStatus, job_status
+from exasol_sagemaker_extension.declarations.job_status import JOB_STATUS_COLUMNS
 from exasol_sagemaker_extension.udfs.request import UdfRequest
 
 
@@ -21,13 +22,5 @@ class JobStatusUdf:
 
 
 def emit_status(ctx: Any, status: JobStatus) -> None:
-    """One row in the column order of ``udf_ddl.JOB_STATUS_EMITS`` (the status and the stop UDF share it)."""
-    ctx.emit(
-        status.status,
-        status.secondary_status,
-        status.failure_reason,
-        status.best_candidate_name,
-        status.objective_metric_name,
-        status.objective_metric_value,
-        status.problem_type,
-    )
+    """One row in the declared column order (declarations/job_status.py; the status and the stop UDF share it)."""
+    ctx.emit(*(getattr(status, column.attribute) for column in JOB_STATUS_COLUMNS))

@@ -14,6 +14,7 @@ from typing import Any, Callable
 import pytest
 
 from sme_local.exasol.lua_runtime import LuaScriptRunner, QueryError, ResultSet, RowCount, ScriptParam
+from exasol_sagemaker_extension.installation.lua_bundle import GENERATED_MODULES
 from exasol_sagemaker_extension.installation.scripts import ENTRY_SCRIPTS
 
 LUA_DIR = Path(__file__).resolve().parents[2] / "exasol_sagemaker_extension" / "lua"
@@ -88,6 +89,8 @@ def bundle(body: str, prelude: str = "") -> str:
     parts = [f'os.date = function() return "{FIXED_TIME}" end', prelude]
     for module in sorted((LUA_DIR / "modules").glob("*.lua")):
         parts.append(f'package.preload["{module.stem}"] = function(...)\n{module.read_text()}\nend')
+    for name, render in sorted(GENERATED_MODULES.items()):
+        parts.append(f'package.preload["{name}"] = function(...)\n{render()}\nend')
     parts.append(body)
     return "\n".join(parts)
 

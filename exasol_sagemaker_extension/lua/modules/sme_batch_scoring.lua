@@ -20,6 +20,7 @@ local export = require("sme_export")
 local session_formats = require("sme_session_formats")
 local control_plane = require("sme_control_plane")
 local values = require("sme_values")
+local declarations = require("sme_declarations")
 
 local M = {}
 
@@ -62,7 +63,7 @@ local function parse(json_str)
     if options.max_payload_in_mb * options.max_concurrent_transforms > MAX_TOTAL_PAYLOAD_IN_MB then
         bad_argument("max_payload_in_mb x max_concurrent_transforms must not exceed 100 (SageMaker's limit).")
     end
-    if not options.instance_type:match("^ml%.[%w%-]+%.[%w]+$") then
+    if not options.instance_type:match(declarations.INSTANCE_TYPE_PATTERN) then
         bad_argument(string.format("instance_type %q is not a SageMaker instance type such as ml.m5.large.",
             options.instance_type))
     end

@@ -17,6 +17,7 @@ local model_columns = require("sme_model_columns")
 local values = require("sme_values")
 local udf_targets = require("sme_udf_targets")
 local privileges = require("sme_privileges")
+local declarations = require("sme_declarations")
 
 local M = {}
 
@@ -156,7 +157,7 @@ end
 -- args: job_name, endpoint_name, schema_name, instance_type, instance_count, connection_name, aws_region
 function M.deploy_on_instances(args)
     local instance_type = script_args.string(args.instance_type, "instance_type")
-    if not instance_type:match("^ml%.[%w%-]+%.[%w]+$") then
+    if not instance_type:match(declarations.INSTANCE_TYPE_PATTERN) then
         errors.raise_error("E-SME-20", string.format("The argument instance_type %q is not a SageMaker instance type.",
             instance_type), { "Give an instance type such as ml.m5.large." })
     end

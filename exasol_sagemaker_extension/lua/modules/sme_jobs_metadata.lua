@@ -5,6 +5,7 @@ local database = require("sme_database")
 local identifiers = require("sme_identifiers")
 local rows = require("sme_metadata_rows")
 local values = require("sme_values")
+local declarations = require("sme_declarations")
 
 local M = {}
 
@@ -20,8 +21,13 @@ local INSERT_COLUMNS = { "JOB_NAME", "AWS_CREDENTIALS_CONNECTION_NAME", "IAM_SAG
     "COLUMN_TYPES", "AWS_REGION", "INPUT_SCHEMA_NAME", "INPUT_TABLE_OR_VIEW_NAME", "INPUT_S3_URI", "OUTPUT_S3_URI",
     "JOB_ARN", "MODE", "AWS_ASSUME_ROLE_ARN", "AWS_ASSUME_ROLE_EXTERNAL_ID", "SAMPLE_WEIGHT_ATTRIBUTE_NAME" }
 
-local STATUS_COLUMNS = { "JOB_STATUS", "SECONDARY_STATUS", "FAILURE_REASON", "BEST_CANDIDATE_NAME",
-    "OBJECTIVE_METRIC_NAME", "OBJECTIVE_METRIC_VALUE" }
+-- The stored part of a job's state (sme_declarations, from declarations/job_status.py).
+local STATUS_COLUMNS = {}
+for _, column in ipairs(declarations.JOB_STATUS_COLUMNS) do
+    if column.stored then
+        STATUS_COLUMNS[#STATUS_COLUMNS + 1] = column.name
+    end
+end
 
 local function table_name()
     return identifiers.qualified(exa.meta.script_schema, TABLE)

@@ -6,6 +6,7 @@ local script_args = require("sme_script_args")
 local jobs_metadata = require("sme_jobs_metadata")
 local control_plane = require("sme_control_plane")
 local values = require("sme_values")
+local declarations = require("sme_declarations")
 
 local M = {}
 
@@ -14,8 +15,11 @@ M.RESULT_COLUMNS = "JOB_STATUS VARCHAR(32) UTF8, JOB_SECONDARY_STATUS VARCHAR(64
     .. " FAILURE_REASON VARCHAR(2000000) UTF8, BEST_CANDIDATE_NAME VARCHAR(256) UTF8,"
     .. " OBJECTIVE_METRIC_NAME VARCHAR(32) UTF8, OBJECTIVE_METRIC_VALUE DOUBLE, PROBLEM_TYPE VARCHAR(32) UTF8"
 
-local STATUS_KEYS = { "job_status", "secondary_status", "failure_reason", "best_candidate_name",
-    "objective_metric_name", "objective_metric_value", "problem_type" }
+-- The values the status UDF emits, in its column order (sme_declarations, from declarations/job_status.py).
+local STATUS_KEYS = {}
+for i, column in ipairs(declarations.JOB_STATUS_COLUMNS) do
+    STATUS_KEYS[i] = column.name:lower()
+end
 
 -- Calls a control-plane UDF about one job with the job's AWS settings (the arguments win over its metadata row);
 -- `failure(job_name)` describes a failed call (built once the name is known to be valid). Returns the UDF's

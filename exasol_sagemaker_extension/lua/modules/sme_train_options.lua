@@ -8,47 +8,25 @@ local identifiers = require("sme_identifiers")
 local aws_names = require("sme_aws_names")
 local options = require("sme_json_options")
 local text = require("sme_text")
+local declarations = require("sme_declarations")
 
 local M = {}
 
-local PROBLEM_TYPES = { "BinaryClassification", "MulticlassClassification", "Regression" }
--- The objective metrics AWS accepts per problem type (botocore's AutoMLJobObjective for tabular jobs); the same
--- lists as METRICS_BY_PROBLEM_TYPE in autopilot/training.py, which checks again before calling AWS.
-local OBJECTIVES = {
-    BinaryClassification = { "Accuracy", "AUC", "BalancedAccuracy", "F1", "Precision", "Recall" },
-    MulticlassClassification = { "Accuracy", "BalancedAccuracy", "F1macro", "PrecisionMacro", "RecallMacro" },
-    Regression = { "MAE", "MSE", "R2", "RMSE" },
-}
+-- Keys, choices and objective metrics per problem type are declared once in Python (exasol_sagemaker_extension/
+-- declarations); autopilot/training.py checks the same lists again before calling AWS.
+local PROBLEM_TYPES = declarations.PROBLEM_TYPES
+local OBJECTIVES = declarations.OBJECTIVES
 M.OBJECTIVES = OBJECTIVES
-
-local MODES = { "AUTO", "ENSEMBLING", "HYPERPARAMETER_TUNING" }
-local MAX_SECONDS = 100000000
+local MODES = declarations.MODES
 
 -- kinds as in sme_json_options
-local KEYS = {
-    job_name = { kind = "string", required = true },
-    input_schema_name = { kind = "string", required = true },
-    input_table_or_view_name = { kind = "string", required = true },
-    aws_credentials_connection_name = { kind = "string", required = true },
-    s3_bucket_uri = { kind = "string", required = true },
-    s3_output_path = { kind = "string", required = true },
-    iam_sagemaker_role = { kind = "string", required = true },
-    target_attribute_name = { kind = "string", required = true },
-    aws_region = { kind = "string" },
-    problem_type = { kind = "string" },
-    objective = { kind = "string" },
-    max_runtime_for_automl_job_in_seconds = { kind = "integer", min = 1, max = MAX_SECONDS },
-    max_candidates = { kind = "integer", min = 1, max = 750 },
-    max_runtime_per_training_job_in_seconds = { kind = "integer", min = 1, max = MAX_SECONDS },
-    mode = { kind = "string" },
-    feature_columns = { kind = "array" },
-    sample_weight_attribute_name = { kind = "string" },
-    validation_fraction = { kind = "number" },
-    tags = { kind = "object" },
-    aws_assume_role_arn = { kind = "string" },
-    aws_assume_role_external_id = { kind = "string" },
-    export_files_per_node = { kind = "integer", min = 1, max = 64 },
-}
+local KEYS = {}
+local DEFAULTS = {}
+for _, declared in ipairs(declarations.TRAINING_OPTIONS) do
+    KEYS[declared.name] = { kind = declared.kind, required = declared.required, min = declared.minimum,
+        max = declared.maximum }
+    DEFAULTS[declared.name] = declared.default
+end
 
 -- The old extension took the objective as the JSON text of AWS's AutoMLJobObjective, "{\"MetricName\":\"F1\"}";
 -- its metric name is then checked like a plain one (anything else stays as given and is refused by name).
@@ -221,7 +199,7 @@ function M.parse(json_str)
         tags = check_tags(given.tags),
         assume_role_arn = given.aws_assume_role_arn,
         assume_role_external_id = given.aws_assume_role_external_id,
-        files_per_node = math.tointeger(given.export_files_per_node) or 4,
+        files_per_node = math.tointeger(given.export_files_per_node) or DEFAULTS.export_files_per_node,
     }
 end
 

@@ -35,4 +35,4 @@ def test_serverless_variant():
 def test_invalid_compute_is_rejected(compute):
     with pytest.raises(SmeError) as caught:
         compute.validate()
-    assert caught.value.code == "E-SME-146" and caught.value.mitigations
+    assert caught.value.code == "E-SME-20" and caught.value.mitigations

@@ -134,8 +134,8 @@ def test_unknown_job_is_not_found(session):
     [
         (DeploymentSpec("bad_job", "ep", INSTANCE), "E-SME-110"),
         (DeploymentSpec("job", "bad_endpoint", INSTANCE), "E-SME-111"),
-        (DeploymentSpec("job", "ep", EndpointCompute()), "E-SME-146"),
-        (DeploymentSpec("job", "ep", INSTANCE, timeout_seconds=0), "E-SME-146"),
+        (DeploymentSpec("job", "ep", EndpointCompute()), "E-SME-20"),
+        (DeploymentSpec("job", "ep", INSTANCE, timeout_seconds=0), "E-SME-20"),
     ],
 )
 def test_invalid_requests_fail_before_aws(spec, code):

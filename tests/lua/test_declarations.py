@@ -1,0 +1,81 @@
+"""The generated Lua module sme_declarations: rendered from the Python declarations at bundle time, read by the
+Lua code, and the one place where adding a training option is declared."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from exasol_sagemaker_extension.autopilot.endpoint_compute import EndpointCompute
+from exasol_sagemaker_extension.declarations import lua_module, training_options
+from exasol_sagemaker_extension.declarations.training_options import TrainingOption
+from exasol_sagemaker_extension.installation.lua_scripts import render_lua_script
+from exasol_sagemaker_extension.installation.scripts import ENTRY_SCRIPTS
+from exasol_sagemaker_extension.errors import SmeError
+
+from lua_harness import run_snippet
+
+BASE_OPTIONS = {
+    "job_name": "churn-1", "input_schema_name": "DATA", "input_table_or_view_name": "CHURN",
+    "aws_credentials_connection_name": "AWS_CONN", "s3_bucket_uri": "s3://my-bucket", "s3_output_path": "sme",
+    "iam_sagemaker_role": "arn:aws:iam::123456789012:role/SageMakerRole", "target_attribute_name": "CHURN",
+}
+
+
+def parse_in_lua(options: dict) -> list[str]:
+    """What sme_train_options.parse makes of ``options``: "ok" or the SME error text."""
+    literal = json.dumps(json.dumps(options))
+    return run_snippet(
+        f"local ok, err = pcall(require('sme_train_options').parse, {literal})"
+        " output(ok and 'ok' or tostring(err))"
+    )
+
+
+def test_every_bundled_script_that_reads_declarations_preloads_exactly_the_rendered_module():
+    rendered = lua_module.render()
+    bodies = [render_lua_script(script, "SME") for script in ENTRY_SCRIPTS]
+    readers = [body for body in bodies if 'require("sme_declarations")' in body]
+    assert readers  # training, polling, deployment and batch scoring read it
+    for body in readers:
+        assert f'package.preload["sme_declarations"] = function(...)\n{rendered}end\n' in body
+
+
+def test_lua_reads_the_same_lists_python_declares():
+    lines = run_snippet(
+        "local d = require('sme_declarations') local cjson = require('cjson')"
+        " output(cjson.encode(d.PROBLEM_TYPES)) output(cjson.encode(d.MODES))"
+        " output(cjson.encode(d.OBJECTIVES.Regression)) output(#d.TRAINING_OPTIONS)"
+    )
+    assert [json.loads(line) for line in lines] == [
+        list(training_options.PROBLEM_TYPES), list(training_options.MODES),
+        list(training_options.OBJECTIVES_BY_PROBLEM_TYPE["Regression"]), len(training_options.TRAINING_OPTIONS),
+    ]
+
+
+@pytest.mark.parametrize(("instance_type", "valid"), [
+    ("ml.m5.large", True), ("ml.p6-b200.48xlarge", True), ("ml.inf2.xlarge", True),
+    ("ML.M5.LARGE", False), ("ml.m5", False), ("m5.large", False), ("ml.m5.large.x", False), ("ml..large", False),
+])
+def test_lua_and_python_agree_on_instance_types(instance_type, valid):
+    lua = run_snippet(f"output(tostring(('{instance_type}'):match(require('sme_declarations').INSTANCE_TYPE_PATTERN)"
+                      " ~= nil))")
+    try:
+        EndpointCompute(instance_type=instance_type).validate()
+        python = True
+    except SmeError:
+        python = False
+    assert (lua, python) == (["true" if valid else "false"], valid)
+
+
+def test_adding_a_training_option_is_one_declaration(monkeypatch):
+    """A new integer option declared once is a known key with its range in the Lua check, and in the generated
+    module, without any edit to the Lua sources."""
+    assert parse_in_lua({**BASE_OPTIONS, "max_widgets": 3})[0].startswith("E-SME-3: Unknown keys")
+    added = TrainingOption("max_widgets", "integer", minimum=1, maximum=5)
+    monkeypatch.setattr(training_options, "TRAINING_OPTIONS", training_options.TRAINING_OPTIONS + (added,))
+    assert '["name"] = "max_widgets", ["kind"] = "integer", ["minimum"] = 1, ["maximum"] = 5' in lua_module.render()
+    assert parse_in_lua({**BASE_OPTIONS, "max_widgets": 3}) == ["ok"]
+    refused = parse_in_lua({**BASE_OPTIONS, "max_widgets": 9})[0]
+    assert refused.startswith('E-SME-5: The value of "max_widgets" must be between 1 and 5.')
+    assert parse_in_lua({**BASE_OPTIONS, "max_widgets": "3"})[0].startswith('E-SME-4: The key "max_widgets"')
