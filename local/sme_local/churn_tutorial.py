@@ -23,10 +23,10 @@ from typing import Any
 import pyexasol
 
 from exasol_sagemaker_extension.errors import SmeError
-from sme_local.datasets import CHURN, quote, read_rows
+from sme_local.datasets import CHURN, quote, read_frame
 from sme_local.extension import activate_host_python, run_sme_deploy
 from sme_local.extension_calls import ExtensionCalls, create_aws_connection
-from sme_local.loading import load_table
+from sme_local.loading import import_frame
 from sme_local.sql_console import Echo, SqlConsole
 from sme_local.stack import StackDescription
 
@@ -112,10 +112,9 @@ class ChurnTutorial:
         console.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(self.settings.schema)}")
         if self.settings.create_connection:
             create_aws_connection(console, self.settings.connection_name, self.description)
-        self._step("Load churn.csv into DEMO.CHURN (staged in S3, read with IMPORT)")
-        rows = read_rows(self.settings.data_dir / CHURN.file_name, CHURN)
-        load_table(console, self.description, self.settings.connection_name, CHURN, rows, self.settings.schema,
-                   "CHURN")
+        self._step("Load churn.csv into DEMO.CHURN (pyexasol's import_from_pandas)")
+        import_frame(console, CHURN, read_frame(self.settings.data_dir / CHURN.file_name, CHURN),
+                     self.settings.schema, "CHURN")
         self._step("Hold back about 20% of the customers for evaluation, by a hash of PHONE")
         features = ", ".join(quote(c.name) for c in CHURN.columns if c.name != KEY)
         console.execute(f"CREATE OR REPLACE TABLE {self._table('CHURN_TRAIN')} AS SELECT {features} "

@@ -1,4 +1,5 @@
-"""Loads a dataset into an Exasol table through S3: the typed rows are staged as a clean CSV object in the
+"""Loads a dataset into an Exasol table, either from a DataFrame with pyexasol's ``import_from_pandas``
+(``import_frame``, the tutorial's way) or through S3: the typed rows are staged as a clean CSV object in the
 bucket of the AWS connection and read with ``IMPORT … FROM CSV AT <connection>``, which a real Exasol and the
 emulator both understand. The same code serves real AWS (``aws_endpoint_url`` None) and the AWS emulator.
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 import boto3
+import pandas as pd
 
 from sme_local.datasets import CHURN, CsvDataset, Value, create_table_sql, exasol_csv, quote, read_rows
 from sme_local.sql_console import SqlConsole, sql_string
@@ -48,6 +50,15 @@ def stage_demo_data(description: StackDescription, data_dir: Path) -> list[str]:
         stage_rows(description, key, read_rows(data_dir / dataset.file_name, dataset))
         staged.append(f"s3://{description.s3_bucket}/{key}")
     return staged
+
+
+def import_frame(console: SqlConsole, dataset: CsvDataset, frame: pd.DataFrame, schema: str, table: str) -> None:
+    """(Re)create ``schema.table`` with the dataset's columns and fill it from ``frame`` with pyexasol's
+    ``import_from_pandas``: the client streams the CSV through an HTTP tunnel the database opens, on a real Exasol
+    as on the emulator, so no bucket or connection is needed."""
+    console.execute(create_table_sql(schema, table, dataset.columns))
+    console.note(f"import_from_pandas: {len(frame)} rows of {dataset.file_name} into {quote(schema)}.{quote(table)}")
+    console.connection.import_from_pandas(frame, (schema, table))
 
 
 def load_table(console: SqlConsole, description: StackDescription, connection_name: str, dataset: CsvDataset,
