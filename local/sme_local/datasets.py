@@ -24,7 +24,8 @@ import pandas as pd
 from exasol_sagemaker_extension.errors import SmeError
 
 DATA_DIR_ENV = "SME_LOCAL_DATA_DIR"
-# Where the datasets sit next to a development checkout (repository/../shared/data; this file is repository/local/sme_local/datasets.py).
+# Where the datasets sit next to a development checkout: repository/../shared/data, seen from this file,
+# repository/local/sme_local/datasets.py.
 _CHECKOUT_DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 Value = int | float | str | bool | None
