@@ -17,7 +17,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from benchmarks import direct_client, results, sql_scoring
+from benchmarks import direct_client, export_path, results, sql_scoring, worker_memory
 from benchmarks.scoring_stack import ENDPOINT, ScoringSetup
 from sme_local.stack import LocalStack
 
@@ -58,14 +58,17 @@ def main(argv: list[str] | None = None) -> int:
             sql = [asdict(run) | {"rows_per_s": run.rows_per_s, "complete": run.complete}
                    for rows in sizes for run in (sql_scoring.score(setup, tables[rows], mode)
                                                  for mode in sql_scoring.MODES)]
+            memory = worker_memory.section(worker_memory.measure(setup, tables))
+            export = export_path.measure(stack.description, sizes[-1])
         finally:
             setup.close()
-    document = {"summary": results.summary(direct, sql), "direct": direct, "sql": sql,
+    document = {"summary": results.summary(direct, sql), "direct": direct, "sql": sql, "export": export,
+                "worker_memory": memory,
                 "quick": args.quick, "seconds": round(time.monotonic() - started, 1)}
     paths = results.write(document, args.results_dir)
     print(paths["md"].read_text(encoding="utf-8"))
     print("\n".join(f"{kind}: {path}" for kind, path in paths.items()))
-    return 0 if document["summary"]["all_rows_scored_once"] else 1
+    return 0 if document["summary"]["all_rows_scored_once"] and export_path.complete(export) else 1
 
 
 if __name__ == "__main__":

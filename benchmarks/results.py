@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from benchmarks import export_path, worker_memory
+
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -39,7 +41,9 @@ def markdown(document: dict[str, Any]) -> str:
         lines.append(f"| SQL, {run['mode'].replace('_', ' ')} | {run['rows']:,} | {run['rows_per_s']:,.0f} | "
                      f"{run['rows_per_s'] / best:.2f} | {run['rows_out']:,} / {run['distinct_keys']:,} / "
                      f"{run['missing_keys']:,} |")
-    return "\n".join(lines) + "\n"
+    extra = [module.markdown(document[key])
+             for key, module in (("export", export_path), ("worker_memory", worker_memory)) if key in document]
+    return "\n".join(["\n".join(lines) + "\n", *extra])
 
 
 def chart(document: dict[str, Any], path: Path) -> bool:

@@ -28,6 +28,8 @@ import numpy  # noqa: E402
 import pandas  # noqa: E402
 import pyexasol  # noqa: E402
 
+from benchmarks import sql_scoring  # noqa: E402
+from benchmarks.scoring_stack import ScoringSetup  # noqa: E402
 from sme_local.stack import LocalStack, StackDescription  # noqa: E402
 
 WORKER_MARK = b"_exaemu_udf_vm"  # in the worker's bootstrap command line (sme_local.exasol.udf.worker_process)
@@ -129,10 +131,8 @@ def section(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return {"runs": runs, "mb_per_100k_rows": growth(runs), "sample_seconds": SAMPLE_SECONDS}
 
 
-def measure(setup: Any, tables: dict[int, str]) -> list[dict[str, Any]]:
+def measure(setup: ScoringSetup, tables: dict[int, str]) -> list[dict[str, Any]]:
     """The prediction UDF as one instance over each benchmark table (``tables``: rows -> table name)."""
-    from benchmarks import sql_scoring
-
     runs = []
     for rows, table in sorted(tables.items()):
         run, peaks = sampled(lambda: sql_scoring.score(setup, table, "single"))
