@@ -17,12 +17,13 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 DEFAULT_SCRIPT_LANGUAGES = "R=builtin_r JAVA=builtin_java PYTHON3=builtin_python3"
 # System parameters a fresh database reports; SNAPSHOT_MODE's default is 'SYSTEM TABLES' since Exasol 7.1
 # (changelog 10248, see local/sme_local/exasol/README.md).
 DEFAULT_PARAMETERS = {"SCRIPT_LANGUAGES": DEFAULT_SCRIPT_LANGUAGES, "SNAPSHOT_MODE": "SYSTEM TABLES"}
+Record = TypeVar("Record")
 
 
 @dataclass
@@ -259,45 +260,32 @@ class CatalogStore:
 
     # -- connections ---------------------------------------------------------------------------------------
     def connection(self, name: str) -> Connection | None:
-        with self._lock:
-            return self._state.connections.get(name)
+        return self._named(self._state.connections, name)
 
     def connections(self) -> list[Connection]:
-        with self._lock:
-            return list(self._state.connections.values())
+        return self._all(self._state.connections)
 
     def put_connection(self, connection: Connection) -> None:
-        with self._lock:
-            self._state.connections[connection.name] = connection
-            self._save()
+        self._put(self._state.connections, connection.name, connection)
 
     def drop_connection(self, name: str) -> bool:
-        with self._lock:
-            removed = self._state.connections.pop(name, None) is not None
-            self._save()
-            return removed
+        return self._drop(self._state.connections, name)
 
     # -- users, owners and grants -------------------------------------------------------------------------
     def user(self, name: str) -> User | None:
-        with self._lock:
-            return self._state.users.get(name)
+        return self._named(self._state.users, name)
 
     def users(self) -> list[User]:
-        with self._lock:
-            return list(self._state.users.values())
+        return self._all(self._state.users)
 
     def put_user(self, user: User) -> None:
-        with self._lock:
-            self._state.users[user.name] = user
-            self._save()
+        self._put(self._state.users, user.name, user)
 
     def drop_user(self, name: str) -> bool:
         """Forget the user and every grant to it."""
         with self._lock:
-            removed = self._state.users.pop(name, None) is not None
             self._state.grants = [g for g in self._state.grants if g.grantee != name]
-            self._save()
-            return removed
+            return self._drop(self._state.users, name)
 
     def schema_owner(self, schema: str) -> str | None:
         """The user who owns the schema; None for schemas created before users existed (the admin's)."""
@@ -366,6 +354,27 @@ class CatalogStore:
         with self._lock:
             self._state.parameters[name] = value
             self._save()
+
+    # -- objects kept by name (connections, users) ------------------------------------------------------
+    def _named(self, records: dict[str, Record], name: str) -> Record | None:
+        with self._lock:
+            return records.get(name)
+
+    def _all(self, records: dict[str, Record]) -> list[Record]:
+        with self._lock:
+            return list(records.values())
+
+    def _put(self, records: dict[str, Record], name: str, record: Record) -> None:
+        with self._lock:
+            records[name] = record
+            self._save()
+
+    def _drop(self, records: dict[str, Record], name: str) -> bool:
+        """Remove the named record (saving the whole state either way); False if there was none."""
+        with self._lock:
+            removed = records.pop(name, None) is not None
+            self._save()
+            return removed
 
 
 def _script_from_json(raw: dict[str, Any]) -> Script:

@@ -305,11 +305,11 @@ class ClientConnection:
     def _attributes(self) -> dict:
         session = self._session
         return {
-            "autocommit": session.autocommit, "compressionEnabled": self._compressed,
+            "autocommit": session.transaction.autocommit, "compressionEnabled": self._compressed,
             "currentSchema": session.current_schema or "", "dateFormat": "YYYY-MM-DD", "dateLanguage": "ENG",
             "datetimeFormat": "YYYY-MM-DD HH24:MI:SS.FF6", "defaultLikeEscapeCharacter": "\\",
             "feedbackInterval": self._feedback_interval, "numericCharacters": ".,",
-            "openTransaction": session.in_transaction, "queryTimeout": session.query_timeout,
+            "openTransaction": session.transaction.in_transaction, "queryTimeout": session.query_timeout,
             "snapshotTransactionsEnabled": session.parameters.get("SNAPSHOT_MODE") == "SYSTEM TABLES",
             "timestampUtcEnabled": False, "timezone": "UTC", "timeZoneBehavior": "INVALID SHIFT AMBIGUOUS ST",
         }
@@ -318,7 +318,7 @@ class ClientConnection:
         session = self._session
         for name, value in attributes.items():
             if name == "autocommit":
-                session.set_autocommit(bool(value))
+                session.transaction.set_autocommit(bool(value))
             elif name == "currentSchema":
                 if value:
                     session.require_schema(str(value))

@@ -24,7 +24,7 @@ from sme_local.exasol.sql.results import QueryResult, Result, RowCountResult, ud
 
 if TYPE_CHECKING:
     from sme_local.exasol.http_transport.exchange import Endpoint
-    from sme_local.exasol.sql.context import SessionContext
+    from sme_local.exasol.sql.context import TransferSession
 
 _UNSUPPORTED_OPTIONS = ("BOOLEAN", "ROW SIZE")
 _OVERWRITE_OPTIONS = ("REPLACE", "TRUNCATE")  # S3 objects are always written whole, so both hold by nature
@@ -60,7 +60,7 @@ class _TunnelGroup:
         return [self.file_name]
 
 
-def run_file_transfer(session: SessionContext, statement: FileTransfer) -> Result:
+def run_file_transfer(session: TransferSession, statement: FileTransfer) -> Result:
     from sme_local.exasol import s3_csv
 
     options = _csv_options(statement, s3_csv)
@@ -86,7 +86,7 @@ def run_file_transfer(session: SessionContext, statement: FileTransfer) -> Resul
     return _insert(session, schema, table, columns, rows)
 
 
-def _export(session: SessionContext, statement: FileTransfer, groups: list, options, s3_csv) -> int:  # noqa: ANN001
+def _export(session: TransferSession, statement: FileTransfer, groups: list, options, s3_csv) -> int:  # noqa: ANN001
     source = _export_source(session, statement)
     positions = _selected_positions(len(source.columns), statement.csv_columns)
     rows = [tuple(udf_value(row[i], source.columns[i][1]) for i in positions) for row in source.rows]
@@ -112,7 +112,7 @@ def _export(session: SessionContext, statement: FileTransfer, groups: list, opti
     return len(rows)
 
 
-def _import(session: SessionContext, statement: FileTransfer, groups: list, options, column_types: list[str],  # noqa: ANN001
+def _import(session: TransferSession, statement: FileTransfer, groups: list, options, column_types: list[str],  # noqa: ANN001
             s3_csv) -> list[tuple]:  # noqa: ANN001
     csv_columns = statement.csv_columns
     if csv_columns is not None and len(csv_columns) != len(column_types):
@@ -156,7 +156,7 @@ def _aborted_by(stop: threading.Event, exchange) -> Iterator[None]:  # noqa: ANN
         watcher.join()
 
 
-def _group(session: SessionContext, location: FileLocation, s3_csv):  # noqa: ANN001, ANN202 (module handle)
+def _group(session: TransferSession, location: FileLocation, s3_csv):  # noqa: ANN001, ANN202 (module handle)
     if location.connection_name is not None:
         stored = session.database.store.connection(location.connection_name)
         if stored is None:
@@ -173,7 +173,7 @@ def _group(session: SessionContext, location: FileLocation, s3_csv):  # noqa: AN
     return _S3Group(s3_csv.S3Connection(address, user, password), location.files)
 
 
-def _tunnel_group(session: SessionContext, address: str, location: FileLocation) -> _TunnelGroup:
+def _tunnel_group(session: TransferSession, address: str, location: FileLocation) -> _TunnelGroup:
     from sme_local.exasol.http_transport.exchange import parse_endpoint
 
     endpoint = parse_endpoint(address, location.public_key)
@@ -217,7 +217,7 @@ def _csv_options(statement: FileTransfer, s3_csv):  # noqa: ANN001, ANN202 (modu
         raise SqlError("42000", f"invalid {statement.direction} option: {error}") from None
 
 
-def _export_source(session: SessionContext, statement: FileTransfer) -> QueryResult:
+def _export_source(session: TransferSession, statement: FileTransfer) -> QueryResult:
     if statement.query_sql is not None:
         result = session.execute(statement.query_sql)
     else:
@@ -241,7 +241,7 @@ def _selected_positions(count: int, numbers: list[int] | None) -> list[int]:
     return [number - 1 for number in numbers]
 
 
-def _import_target(session: SessionContext, statement: FileTransfer):  # noqa: ANN202
+def _import_target(session: TransferSession, statement: FileTransfer):  # noqa: ANN202
     schema = statement.table.schema or session.current_schema
     if schema is None:
         raise SqlError("42000", f"no schema specified or opened for {statement.table.name}")
@@ -257,7 +257,7 @@ def _import_target(session: SessionContext, statement: FileTransfer):  # noqa: A
     return schema, statement.table.name, [(n, by_name[n]) for n in names]
 
 
-def _insert(session: SessionContext, schema: str, table: str, columns, rows: list[tuple]) -> Result:  # noqa: ANN001
+def _insert(session: TransferSession, schema: str, table: str, columns, rows: list[tuple]) -> Result:  # noqa: ANN001
     staging = f"__IMPORT_{session.id}_{session.statement_id}"
     session.engine.load_temp_table(staging, columns, rows)
     try:

@@ -30,6 +30,7 @@ from sme_local.exasol.sql.results import QueryResult
 
 MAX_BIGINT_PRECISION = 18
 STRING_TYPES = ("VARCHAR", "CHAR")
+QUERY_TYPES = (exp.Select, exp.SetOperation, exp.Subquery, exp.Values)  # statements with a result set
 
 Columns = list[tuple[str, ExaType]]
 

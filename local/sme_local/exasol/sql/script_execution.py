@@ -12,12 +12,12 @@ from sme_local.exasol.sql.recogniser import ExecuteScript
 from sme_local.exasol.sql.results import QueryResult, Result, RowCountResult, udf_value
 
 if TYPE_CHECKING:
-    from sme_local.exasol.sql.context import SessionContext
+    from sme_local.exasol.sql.context import ScriptSession
 
 DATABASE_NAME = "EXAEMU"
 
 
-def execute_script(session: SessionContext, statement: ExecuteScript) -> Result:
+def execute_script(session: ScriptSession, statement: ExecuteScript) -> Result:
     from sme_local.exasol import lua_runtime
 
     schema = statement.name.schema or session.current_schema
@@ -62,7 +62,7 @@ def execute_script(session: SessionContext, statement: ExecuteScript) -> Result:
     return _to_result(outcome, lua_runtime)
 
 
-def _evaluate_arguments(session: SessionContext, arguments_sql: str) -> list[Any]:
+def _evaluate_arguments(session: ScriptSession, arguments_sql: str) -> list[Any]:
     if not arguments_sql.strip():
         return []
     result = session.execute(f"SELECT {arguments_sql}")

@@ -8,10 +8,10 @@ while other sessions use theirs.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
+import functools
 import threading
-from typing import Callable, Iterator
+from typing import Callable
 
 import duckdb
 import sqlglot
@@ -25,6 +25,7 @@ from sme_local.exasol.catalog.system_tables import build_system_table
 from sme_local.exasol.catalog.types import VARCHAR_MAX, ExaType
 from sme_local.exasol.sql import nodes, rewrite, sleep
 from sme_local.exasol.sql.bulk_insert import inserts_one_parameter_row, insert_columns
+from sme_local.exasol.sql.catalog_sync import CatalogSync
 from sme_local.exasol.sql.context import DatabaseServices
 from sme_local.exasol.sql.duck_errors import translate_duckdb_error
 from sme_local.exasol.sql.empty_string import (
@@ -33,18 +34,19 @@ from sme_local.exasol.sql.empty_string import (
 from sme_local.exasol.sql.errors import (
     SqlError, query_stopped, syntax_error, unsupported_construct, unsupported_statement,
 )
+from sme_local.exasol.sql.file_transfer import run_file_transfer
 from sme_local.exasol.sql.lexer import WORD, tokenize
 from sme_local.exasol.sql.numeric_literals import type_decimal_literals
 from sme_local.exasol.sql.preprocess import preprocess
 from sme_local.exasol.sql.privileges import Privileges
-from sme_local.exasol.sql.query_engine import STRING_TYPES, QueryEngine, first_line, row_count
+from sme_local.exasol.sql.query_engine import QUERY_TYPES, STRING_TYPES, QueryEngine, first_line, row_count
 from sme_local.exasol.sql.recogniser import recognise
 from sme_local.exasol.sql.results import Result, RowCountResult
+from sme_local.exasol.sql.script_execution import execute_script
 from sme_local.exasol.sql.statements import ExasolStatements
-from sme_local.exasol.sql.transactions import Transaction, footprint
+from sme_local.exasol.sql.transaction_state import TransactionState
 from sme_local.exasol.sql.udf_calls import UdfCalls
 
-QUERY_TYPES = (exp.Select, exp.SetOperation, exp.Subquery, exp.Values)
 SUPPORTED_STATEMENTS = QUERY_TYPES + (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop,
                                       exp.Alter, exp.TruncateTable)
 UNSUPPORTED_EXASOL_STATEMENTS = ("RENAME", "RECOMPRESS", "REORGANIZE", "PRELOAD", "FLUSH", "DESCRIBE",
@@ -61,7 +63,6 @@ class Session:
         self.privileges = Privileges(database.store, user, database.admin_user)
         self.cursor = database.duckdb.cursor()
         self.current_schema: str | None = None
-        self.autocommit = True
         self.query_timeout = 0
         # Session parameters start as a copy of the system-wide ones; a later ALTER SYSTEM affects only new
         # sessions (docs.exasol.com sql/alter_system.htm, sql/alter_session.htm). python-extension-common's
@@ -72,8 +73,6 @@ class Session:
         self.sql_text: str | None = None  # the latest statement, as EXA_DBA_SESSIONS.SQL_TEXT shows it
         self.login = LoginInfo()  # replaced by the server with what the client sent at login
         self.on_kill: Callable[[], None] = lambda: None  # set by the server: closes the client's connection
-        self._in_transaction = False
-        self._transaction: Transaction | None = None  # footprint of the open transaction (transactions.py)
         self._timed_out = False
         self.stop_requested = threading.Event()  # abortQuery or timeout; what "$SLEEP" waits on
         self._depth = 0
@@ -81,7 +80,10 @@ class Session:
         self.udf_calls = UdfCalls(self)
         self.engine = QueryEngine(self.cursor, database.store, lambda: self.statement_kind,
                                   self.udf_calls.known_output_types)
-        self.statements = ExasolStatements(self)
+        self.transaction = TransactionState(self.cursor, database.transactions, lambda: self.statement_kind)
+        self.catalog_sync = CatalogSync(self.cursor, database.store, self.engine)
+        self.statements = ExasolStatements(self, functools.partial(execute_script, self),
+                                           functools.partial(run_file_transfer, self))
 
     # -- public ----------------------------------------------------------------------------------------------
     def execute(self, sql: str) -> Result:
@@ -104,7 +106,7 @@ class Session:
         statement = recognise(sql)
         if statement is not None and self.statements.is_transaction_control(statement):
             return self.statements.run(statement)
-        self._begin_if_needed()
+        self.transaction.begin_if_needed()
         timer = self._start_timeout_timer()
         try:
             if statement is not None:
@@ -135,46 +137,10 @@ class Session:
         """The error of a statement that ``stop_requested`` ended: timeout or abort."""
         return query_stopped(self._timed_out)
 
-    def commit(self) -> None:
-        if self._in_transaction:
-            try:
-                self._finish(commit=True)
-            finally:
-                self._in_transaction = False  # a failed COMMIT has rolled the engine's transaction back
-
-    def rollback(self) -> None:
-        if self._in_transaction:
-            try:
-                self._finish(commit=False)
-            finally:
-                self._in_transaction = False
-
-    def _finish(self, commit: bool) -> None:
-        """End the engine's transaction and its footprint together."""
-        transaction, self._transaction = self._transaction, None
-        manager = self.database.transactions
-        if transaction is not None and commit:
-            manager.commit(transaction, lambda: self.cursor.execute("COMMIT"))
-            return
-        try:
-            self.cursor.execute("COMMIT" if commit else "ROLLBACK")
-        finally:
-            if transaction is not None:
-                manager.end(transaction)
-
-    @property
-    def in_transaction(self) -> bool:
-        return self._in_transaction
-
-    def set_autocommit(self, enabled: bool) -> None:
-        if enabled and not self.autocommit:
-            self.commit()
-        self.autocommit = enabled
-
     def close(self) -> None:
         with self._lock:
             try:
-                self.rollback()
+                self.transaction.rollback()
             finally:
                 self.cursor.close()
 
@@ -203,11 +169,11 @@ class Session:
         with self._lock:
             self.statement_id += 1
             self.statement_kind = _statement_kind(sql)
-            self._begin_if_needed()
+            self.transaction.begin_if_needed()
             tree, declared, system_tables = self._parse(sql)
             columns = [parameters_without_empty(column) for column in columns]
             rows = [list(row) for row in zip(*columns)] if columns else [[] for _ in range(row_count)]
-            with self._statement_transaction(tree):
+            with self.transaction.statement(tree):
                 tree = self._bind(tree, system_tables)
                 try:
                     if isinstance(tree, QUERY_TYPES):
@@ -221,7 +187,7 @@ class Session:
                         count = self._execute_per_row(tree, rows)
                 except duckdb.Error as error:
                     raise translate_duckdb_error(error, statement=self.statement_kind) from None
-                self._after_statement(tree, declared, sql)
+                self.catalog_sync.after_statement(tree, declared, sql)
             return RowCountResult(count)
 
     def _insert_in_bulk(self, tree: exp.Expression, columns: list[list]) -> int | None:
@@ -277,50 +243,16 @@ class Session:
     # -- plain SQL ---------------------------------------------------------------------------------------------
     def _execute_sql(self, sql: str) -> Result:
         tree, declared, system_tables = self._parse(sql)
-        with self._statement_transaction(tree):
+        with self.transaction.statement(tree):
             tree = self._bind(tree, system_tables)
             self._store_empty_strings_as_null(tree)
             duck_sql = self.engine.generate(tree)
             if isinstance(tree, QUERY_TYPES):
                 return self.engine.fetch(self.cursor.sql(duck_sql), tree)
-            existed = self._target_exists(tree)
+            existed = self.catalog_sync.target_exists(tree)
             count = row_count(self.cursor.execute(duck_sql))
-            self._after_statement(tree, declared, sql, existed)
+            self.catalog_sync.after_statement(tree, declared, sql, existed)
         return RowCountResult(count)
-
-    @contextlib.contextmanager
-    def _statement_transaction(self, tree: exp.Expression) -> Iterator[None]:
-        """Declare the statement's tables to the transaction manager (it may wait, or refuse with 40001) and, in
-        autocommit mode, run the whole statement — UDF input, UDF output and the final DuckDB statement — as one
-        engine transaction, as Exasol runs one statement."""
-        manager = self.database.transactions
-        if self._transaction is None:
-            self._transaction = manager.begin()
-        own = not self._in_transaction
-        reads, writes = footprint(tree)
-        try:
-            manager.access(self._transaction, reads, writes)
-        except SqlError:
-            if own:
-                manager.end(self._transaction)
-                self._transaction = None
-            else:
-                self.rollback()
-            raise
-        if not own:
-            yield
-            return
-        self.cursor.execute("BEGIN TRANSACTION")
-        self._in_transaction = True
-        try:
-            yield
-        except BaseException:
-            self.rollback()
-            raise
-        try:
-            self.commit()
-        except duckdb.Error as error:
-            raise translate_duckdb_error(error, statement=self.statement_kind) from None
 
     def _translate(self, sql: str) -> tuple[exp.Expression, dict[str, ExaType]]:
         tree, declared, system_tables = self._parse(sql)
@@ -368,37 +300,6 @@ class Session:
             self._materialise_system_table(name)
         return self.udf_calls.substitute(tree)
 
-    def _target_exists(self, tree: exp.Expression) -> bool:
-        target = rewrite.qualified_target(tree) if isinstance(tree, exp.Create) else None
-        return bool(target and relations(self.cursor, self.database.store, *target))
-
-    def _after_statement(self, tree: exp.Expression, declared: dict[str, ExaType], sql: str, existed: bool = False) -> None:
-        """Keep the Exasol-side catalog in step with DDL that DuckDB just executed."""
-        target = rewrite.qualified_target(tree)
-        if target is None:
-            return
-        store = self.database.store
-        kind = str(tree.args.get("kind") or "").upper()
-        if isinstance(tree, exp.Create) and kind in ("TABLE", "VIEW"):
-            if existed and not tree.args.get("replace"):
-                return
-            if isinstance(tree.expression, QUERY_TYPES):
-                # before forgetting: CREATE OR REPLACE … AS SELECT may read the relation it replaces
-                declared = self.engine.created_column_types(tree.expression, target)
-            store.forget_relation(*target)
-            if kind == "VIEW":
-                store.set_view_text(*target, sql)
-            if declared:
-                store.set_column_types(*target, {name: t.column_type() for name, t in declared.items()})
-        elif isinstance(tree, exp.Drop) and kind in ("TABLE", "VIEW"):
-            store.forget_relation(*target)
-            store.forget_object_grants(*target)
-        elif isinstance(tree, exp.Alter):
-            for name, exa_type in declared.items():
-                existing = store.column_types(*target)
-                if name not in existing:
-                    store.add_column_type(*target, name, exa_type.column_type())
-
     def _materialise_system_table(self, name: str) -> None:
         table = build_system_table(name, self.system_context())
         self.engine.load_temp_table(rewrite.SYSTEM_TABLE_PREFIX + name, table.columns, table.rows)
@@ -409,12 +310,7 @@ class Session:
                              self.database.session_snapshots(), self.id, self.database.admin_user, self.user,
                              self.privileges.system_privileges(), self.privileges.can_see)
 
-    # -- transactions --------------------------------------------------------------------------------------
-    def _begin_if_needed(self) -> None:
-        if not self.autocommit and not self._in_transaction:
-            self.cursor.execute("BEGIN TRANSACTION")
-            self._in_transaction = True
-
+    # -- statement timeout ---------------------------------------------------------------------------------
     def _start_timeout_timer(self) -> threading.Timer | None:
         self._timed_out = False
         if self.query_timeout <= 0:

@@ -1,6 +1,7 @@
 """Handlers for the Exasol-only statements the recogniser found: schemas, scripts, connections, users, grants,
-parameters, comments, transactions; EXECUTE SCRIPT and EXPORT/IMPORT are delegated to their own modules. Each
-handler asks the session's ``privileges`` first (sql/privileges.py).
+parameters, comments, transactions; EXECUTE SCRIPT and EXPORT/IMPORT go to the runners the session passes in
+(``script_execution``, ``file_transfer``). Each handler asks the session's ``privileges`` first
+(sql/privileges.py).
 
 Facts (docs.exasol.com, sql/create_schema.htm): CREATE SCHEMA opens the new schema, and CREATE SCHEMA IF NOT
 EXISTS opens it even when it already existed.
@@ -18,14 +19,12 @@ from sme_local.exasol.sql import recogniser as r
 from sme_local.exasol.sql.errors import (
     DATA_EXCEPTION, SYNTAX_OR_UNKNOWN_OBJECT, SqlError, object_not_found, unsupported_construct,
 )
-from sme_local.exasol.sql.file_transfer import run_file_transfer
 from sme_local.exasol.sql.lexer import quote_identifier
 from sme_local.exasol.sql.privileges import OBJECT_PRIVILEGES, PUBLIC, ROLES, SYSTEM_PRIVILEGES
 from sme_local.exasol.sql.results import Result, RowCountResult
-from sme_local.exasol.sql.script_execution import execute_script
 
 if TYPE_CHECKING:
-    from sme_local.exasol.sql.context import SessionContext
+    from sme_local.exasol.sql.context import StatementSession
 
 # Parameters that only change formatting or tuning are accepted with their default value only: silently
 # accepting another value would pretend the emulator formats like Exasol would with it.
@@ -54,8 +53,11 @@ def _check_export_format(name: str, value: str) -> None:
 
 
 class ExasolStatements:
-    def __init__(self, session: SessionContext) -> None:
+    def __init__(self, session: StatementSession, run_script: Callable[[r.ExecuteScript], Result],
+                 run_file_transfer: Callable[[r.FileTransfer], Result]) -> None:
         self.session = session
+        self._run_script = run_script  # script_execution.execute_script in this session
+        self._run_file_transfer = run_file_transfer  # file_transfer.run_file_transfer in this session
 
     @staticmethod
     def is_transaction_control(statement: r.Statement) -> bool:
@@ -135,10 +137,10 @@ class ExasolStatements:
         return RowCountResult(0)
 
     def _execute_script(self, statement: r.ExecuteScript) -> Result:
-        return execute_script(self.session, statement)
+        return self._run_script(statement)
 
     def _file_transfer(self, statement: r.FileTransfer) -> Result:
-        return run_file_transfer(self.session, statement)
+        return self._run_file_transfer(statement)
 
     # -- connections and grants ----------------------------------------------------------------------------
     def _create_connection(self, statement: r.CreateConnection) -> Result:
@@ -328,9 +330,9 @@ class ExasolStatements:
 
     def _transaction(self, statement: r.Transaction) -> Result:
         if statement.action == "COMMIT":
-            self.session.commit()
+            self.session.transaction.commit()
         else:
-            self.session.rollback()
+            self.session.transaction.rollback()
         return RowCountResult(0)
 
     def _flush_statistics(self, statement: r.FlushStatistics) -> Result:

@@ -32,14 +32,14 @@ from sme_local.exasol.udf.column_arrays import ColumnArray, ColumnBatch, group_i
 from sme_local.exasol.udf.duckdb_columns import fetch_batch, kind_of_exa_type, load_batch
 
 if TYPE_CHECKING:
-    from sme_local.exasol.sql.context import SessionContext
+    from sme_local.exasol.sql.context import UdfCallSession
 
 VALUE_COLUMN = "__V"
 _counter = itertools.count(1)
 
 
 class UdfCalls:
-    def __init__(self, session: SessionContext) -> None:
+    def __init__(self, session: UdfCallSession) -> None:
         self.session = session
         self._known_types: dict[str, ExaType] = {}
         self._temp_tables: list[str] = []
