@@ -13,13 +13,14 @@ from types import ModuleType
 import pytest
 
 from sme_local.exasol.database import Database
-from sme_local.exasol.sql import context, file_transfer, script_execution, statements, udf_calls
+from sme_local.exasol.sql import context, file_transfer, script_execution, statements, translation, udf_calls
 
 HANDLERS = [  # module, its session protocol, its database protocol
     (statements, context.StatementSession, context.StatementDatabase),
     (udf_calls, context.UdfCallSession, context.UdfDatabase),
     (file_transfer, context.TransferSession, context.TransferDatabase),
     (script_execution, context.ScriptSession, context.ScriptDatabase),
+    (translation, context.TranslatingSession, context.TranslationDatabase),
 ]
 
 
@@ -73,5 +74,6 @@ def test_the_session_and_the_database_provide_every_member_of_every_protocol(tmp
         assert {name for name in members(context.DatabaseServices) if not hasattr(database, name)} == set()
         assert {name for name in members(context.TransactionControl) if not hasattr(session.transaction, name)} \
             == set()
+        assert {name for name in members(context.UdfSubstitution) if not hasattr(session.udf_calls, name)} == set()
     finally:
         database.close()

@@ -8,7 +8,8 @@ the signature tells a reader what a handler can touch:
 - ``StatementSession`` for ``statements.ExasolStatements`` (schemas, scripts, users, grants, parameters …),
 - ``UdfCallSession`` for ``udf_calls.UdfCalls``,
 - ``TransferSession`` for ``file_transfer`` (EXPORT/IMPORT),
-- ``ScriptSession`` for ``script_execution`` (EXECUTE SCRIPT).
+- ``ScriptSession`` for ``script_execution`` (EXECUTE SCRIPT),
+- ``TranslatingSession`` for ``translation.Translator`` (plain SQL into a DuckDB tree).
 
 ``DatabaseServices`` is what ``Session`` itself needs of ``database.Database``; it includes every handler's
 database protocol because the session hands its database on. Dependencies point down only (developer guide,
@@ -21,9 +22,10 @@ import threading
 from typing import Any, Protocol
 
 import duckdb
+from sqlglot import exp
 
 from sme_local.exasol.catalog.store import CatalogStore
-from sme_local.exasol.catalog.system_context import SessionSnapshot
+from sme_local.exasol.catalog.system_context import SessionSnapshot, SystemContext
 from sme_local.exasol.http_transport.tunnels import Tunnels
 from sme_local.exasol.release import ExasolRelease
 from sme_local.exasol.sql.errors import SqlError
@@ -62,7 +64,12 @@ class ScriptDatabase(Protocol):
     nodes: int
 
 
-class DatabaseServices(StatementDatabase, UdfDatabase, TransferDatabase, ScriptDatabase, Protocol):
+class TranslationDatabase(Protocol):
+    nodes: int
+
+
+class DatabaseServices(StatementDatabase, UdfDatabase, TransferDatabase, ScriptDatabase, TranslationDatabase,
+                       Protocol):
     """The shared parts of the emulated database a session uses (``database.Database``)."""
 
     duckdb: duckdb.DuckDBPyConnection
@@ -140,3 +147,24 @@ class ScriptSession(Protocol):
     current_schema: str | None
 
     def execute(self, sql: str) -> Result: ...
+
+
+class UdfSubstitution(Protocol):
+    """Runs the UDF calls of a tree and puts their output in their place (``udf_calls.UdfCalls``)."""
+
+    def substitute(self, tree: exp.Expression) -> exp.Expression: ...
+
+
+class TranslatingSession(Protocol):
+    """Translation: the session's values (CURRENT_SCHEMA …), privileges, SYS tables and UDF calls."""
+
+    database: TranslationDatabase
+    engine: QueryEngine
+    udf_calls: UdfSubstitution
+    privileges: Privileges
+    id: int
+    user: str
+    statement_id: int
+    current_schema: str | None
+
+    def system_context(self) -> SystemContext: ...
