@@ -1,6 +1,6 @@
 """The parts Session is wired from, each on its own over a real DuckDB database: TransactionState (one session's
-transaction and its footprint in the shared TransactionManager) and CatalogSync (the catalog store following the
-DDL DuckDB ran)."""
+transaction and its footprint in the shared TransactionManager), CatalogSync (the catalog store following the
+DDL DuckDB ran) and StatementStop (abort and QUERY_TIMEOUT)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sme_local.exasol.sql import rewrite
 from sme_local.exasol.sql.catalog_sync import CatalogSync
 from sme_local.exasol.sql.errors import SqlError
 from sme_local.exasol.sql.query_engine import QueryEngine
+from sme_local.exasol.sql.statement_stop import StatementStop
 from sme_local.exasol.sql.transaction_state import TransactionState
 from sme_local.exasol.sql.transactions import TransactionManager
 
@@ -113,3 +114,20 @@ def test_the_catalog_follows_create_ctas_alter_and_drop(connection, tmp_path: Pa
     assert store.view_text("S", "V") == "CREATE VIEW v AS SELECT name FROM c"
     run("DROP TABLE copy")
     assert store.column_types("S", "COPY") == {}
+
+
+LONG_QUERY = "SELECT COUNT(*) FROM range(100000000000) a"  # minutes of work unless interrupted
+
+
+def test_a_timeout_interrupts_the_running_query_and_says_so_while_an_abort_says_abort(connection) -> None:
+    cursor = connection.cursor()
+    stop = StatementStop(cursor)
+    with pytest.raises(duckdb.InterruptException), stop.timeout(0.2):
+        cursor.execute(LONG_QUERY)
+    assert stop.requested.is_set() and stop.timed_out and stop.error().sql_code == "R0001"
+    stop.clear()
+    with stop.timeout(0):  # no timeout
+        assert cursor.execute("SELECT 1").fetchone() == (1,)
+    assert not stop.requested.is_set() and not stop.timed_out
+    stop.interrupt()
+    assert stop.requested.is_set() and stop.error().sql_code == "R0003"

@@ -2,10 +2,10 @@
 it is running, and the wiring of the parts that run statements.
 
 Exasol-only statements (recognised by ``recogniser``) are run by their handlers (``statements``); every other
-statement by ``duckdb_statements`` (translated by ``translation``). The session counts statements, keeps
-QUERY_TIMEOUT and abortQuery, and cleans up after the outermost statement; the transaction is
-``transaction_state``'s, the catalog's side of DDL ``catalog_sync``'s. Each session has its own DuckDB cursor,
-which DuckDB allows to be used from its own thread while other sessions use theirs.
+statement by ``duckdb_statements`` (translated by ``translation``). The session counts statements and cleans up
+after the outermost one; stopping a statement (abortQuery, QUERY_TIMEOUT) is ``statement_stop``'s job, the
+transaction ``transaction_state``'s, the catalog's side of DDL ``catalog_sync``'s. Each session has its own
+DuckDB cursor, which DuckDB allows to be used from its own thread while other sessions use theirs.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sme_local.exasol.sql.catalog_sync import CatalogSync
 from sme_local.exasol.sql.context import DatabaseServices
 from sme_local.exasol.sql.duck_errors import translate_duckdb_error
 from sme_local.exasol.sql.duckdb_statements import DuckDbStatements
-from sme_local.exasol.sql.errors import SqlError, query_stopped, unsupported_construct
+from sme_local.exasol.sql.errors import SqlError, unsupported_construct
 from sme_local.exasol.sql.file_transfer import run_file_transfer
 from sme_local.exasol.sql.lexer import WORD, tokenize
 from sme_local.exasol.sql.privileges import Privileges
@@ -31,6 +31,7 @@ from sme_local.exasol.sql.query_engine import QueryEngine
 from sme_local.exasol.sql.recogniser import recognise
 from sme_local.exasol.sql.results import Result
 from sme_local.exasol.sql.script_execution import execute_script
+from sme_local.exasol.sql.statement_stop import StatementStop
 from sme_local.exasol.sql.statements import ExasolStatements
 from sme_local.exasol.sql.transaction_state import TransactionState
 from sme_local.exasol.sql.translation import Translator
@@ -57,8 +58,7 @@ class Session:
         self.sql_text: str | None = None  # the latest statement, as EXA_DBA_SESSIONS.SQL_TEXT shows it
         self.login = LoginInfo()  # replaced by the server with what the client sent at login
         self.on_kill: Callable[[], None] = lambda: None  # set by the server: closes the client's connection
-        self._timed_out = False
-        self.stop_requested = threading.Event()  # abortQuery or timeout; what "$SLEEP" waits on
+        self._stop = StatementStop(self.cursor)  # abortQuery, KILL STATEMENT, QUERY_TIMEOUT
         self._depth = 0
         self._lock = threading.RLock()
         self.udf_calls = UdfCalls(self)
@@ -88,23 +88,20 @@ class Session:
         self.statement_kind = _statement_kind(sql)
         if self._depth == 1:
             self.sql_text = sql
-            self.stop_requested.clear()
+            self._stop.clear()
         statement = recognise(sql)
         if statement is not None and self.statements.is_transaction_control(statement):
             return self.statements.run(statement)
         self.transaction.begin_if_needed()
-        timer = self._start_timeout_timer()
-        try:
-            if statement is not None:
-                return self.statements.run(statement)
-            return self.sql.run(sql)
-        except duckdb.Error as error:
-            if self.stop_requested.is_set():  # e.g. "$SLEEP" stopped: DuckDB reports the function's exception
-                raise self.stopped_error() from None
-            raise translate_duckdb_error(error, self._timed_out, self.statement_kind) from None
-        finally:
-            if timer is not None:
-                timer.cancel()
+        with self._stop.timeout(self.query_timeout):
+            try:
+                if statement is not None:
+                    return self.statements.run(statement)
+                return self.sql.run(sql)
+            except duckdb.Error as error:
+                if self._stop.requested.is_set():  # e.g. "$SLEEP" stopped: DuckDB reports the function's exception
+                    raise self._stop.error() from None
+                raise translate_duckdb_error(error, self._stop.timed_out, self.statement_kind) from None
 
     def snapshot(self) -> SessionSnapshot:
         """This session as EXA_DBA_SESSIONS shows it; a session inside a statement is executing SQL."""
@@ -114,14 +111,18 @@ class Session:
             self.statement_id, self.query_timeout, self.current_schema, self.sql_text, self.login,
         )
 
+    @property
+    def stop_requested(self) -> threading.Event:
+        """Set while the running statement is to stop (abort or timeout): what ``$SLEEP`` and transfers wait on."""
+        return self._stop.requested
+
     def interrupt(self) -> None:
         """abortQuery: stop the statement running in this session (it fails with R0003)."""
-        self.stop_requested.set()
-        self.cursor.interrupt()
+        self._stop.interrupt()
 
     def stopped_error(self) -> SqlError:
-        """The error of a statement that ``stop_requested`` ended: timeout or abort."""
-        return query_stopped(self._timed_out)
+        """The error of a statement that a stop ended: timeout or abort."""
+        return self._stop.error()
 
     def close(self) -> None:
         with self._lock:
@@ -159,22 +160,6 @@ class Session:
         return SystemContext(self.cursor, self.database.store, dict(self.parameters), self.database.release,
                              self.database.session_snapshots(), self.id, self.database.admin_user, self.user,
                              self.privileges.system_privileges(), self.privileges.can_see)
-
-    # -- statement timeout ---------------------------------------------------------------------------------
-    def _start_timeout_timer(self) -> threading.Timer | None:
-        self._timed_out = False
-        if self.query_timeout <= 0:
-            return None
-
-        def expire() -> None:
-            self._timed_out = True
-            self.stop_requested.set()
-            self.cursor.interrupt()
-
-        timer = threading.Timer(self.query_timeout, expire)
-        timer.daemon = True
-        timer.start()
-        return timer
 
     def require_schema(self, schema: str) -> None:
         if not schema_exists(self.cursor, schema):
