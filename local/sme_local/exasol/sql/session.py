@@ -67,9 +67,9 @@ class Session:
         self.transaction = TransactionState(self.cursor, database.transactions, lambda: self.statement_kind)
         self.statements = ExasolStatements(self, functools.partial(execute_script, self),
                                            functools.partial(run_file_transfer, self))
-        self.sql = DuckDbStatements(self.cursor, Translator(self), self.engine, self.transaction,
-                                    CatalogSync(self.cursor, database.store, self.engine),
-                                    lambda: self.statement_kind)
+        self.duckdb_statements = DuckDbStatements(self.cursor, Translator(self), self.engine, self.transaction,
+                                                  CatalogSync(self.cursor, database.store, self.engine),
+                                                  lambda: self.statement_kind)
 
     # -- public ----------------------------------------------------------------------------------------------
     def execute(self, sql: str) -> Result:
@@ -97,7 +97,7 @@ class Session:
             try:
                 if statement is not None:
                     return self.statements.run(statement)
-                return self.sql.run(sql)
+                return self.duckdb_statements.run(sql)
             except duckdb.Error as error:
                 if self._stop.requested.is_set():  # e.g. "$SLEEP" stopped: DuckDB reports the function's exception
                     raise self._stop.error() from None
@@ -136,11 +136,11 @@ class Session:
         with self._lock:
             if recognise(sql) is not None:
                 return None, 0
-            return self.sql.describe(sql)
+            return self.duckdb_statements.describe(sql)
 
     def parameter_types(self, sql: str, count: int) -> list[ExaType]:
         """Types of a prepared statement's ``?`` parameters (``DuckDbStatements.parameter_types``)."""
-        return self.sql.parameter_types(sql, count)
+        return self.duckdb_statements.parameter_types(sql, count)
 
     def execute_many(self, sql: str, columns: list[list], row_count: int) -> Result:
         """executePreparedStatement: the statement for each of ``row_count`` parameter rows, given column-major as
@@ -153,7 +153,7 @@ class Session:
             self.statement_id += 1
             self.statement_kind = _statement_kind(sql)
             self.transaction.begin_if_needed()
-            return self.sql.run_many(sql, columns, row_count)
+            return self.duckdb_statements.run_many(sql, columns, row_count)
 
     def system_context(self) -> SystemContext:
         """What this session's SYS tables (and metadata commands) are built from, as of now."""
