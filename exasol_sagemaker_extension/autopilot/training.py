@@ -11,7 +11,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import boto3
 
@@ -20,11 +20,12 @@ from exasol_sagemaker_extension.autopilot.aws_errors import aws_call
 from exasol_sagemaker_extension.autopilot.credentials import session_secrets
 from exasol_sagemaker_extension.autopilot import resource_tags
 from exasol_sagemaker_extension.autopilot.names import validate_job_name
+from exasol_sagemaker_extension.declarations import training_options
 from exasol_sagemaker_extension.declarations.training_options import (
     MODES,
     OBJECTIVES_BY_PROBLEM_TYPE,
     PROBLEM_TYPES,
-    option,
+    TrainingOption,
 )
 from exasol_sagemaker_extension.errors import SmeError
 
@@ -33,7 +34,6 @@ METRICS_BY_PROBLEM_TYPE = OBJECTIVES_BY_PROBLEM_TYPE
 ALL_METRICS = tuple(sorted({m for metrics in METRICS_BY_PROBLEM_TYPE.values() for m in metrics}))
 # AWS's documented defaults; AWS wants problem type and objective together or neither.
 DEFAULT_METRIC = {"BinaryClassification": "F1", "MulticlassClassification": "Accuracy", "Regression": "MSE"}
-MAX_CANDIDATES_RANGE = (option("max_candidates").minimum, option("max_candidates").maximum)
 # AWS allows 50 tags per resource, and the extension adds its own (see resource_tags).
 MAX_TAGS = 50 - resource_tags.RESERVED_TAG_COUNT
 INPUT_CONTENT_TYPE = "text/csv;header=present"
@@ -45,24 +45,18 @@ _TAG_TEXT_PATTERN = re.compile(r"^[\w\s.:/=+\-@]*$")
 
 @dataclass(frozen=True)
 class TrainingSpec:
-    """What the user asked for; optional fields left None are not sent, so AWS applies its defaults."""
+    """What the user asked for: the declared options the training UDF receives (training_options.sent_to_aws),
+    by name; an option absent or None is not sent, so AWS applies its default."""
 
-    job_name: str
     input_s3_uri: str
     output_s3_uri: str
-    role_arn: str
-    target_attribute_name: str
-    problem_type: str | None = None
-    objective: str | None = None
-    max_candidates: int | None = None
-    max_runtime_per_training_job_in_seconds: int | None = None
-    max_runtime_for_automl_job_in_seconds: int | None = None
-    mode: str | None = None
-    sample_weight_attribute_name: str | None = None
-    validation_fraction: float | None = None
-    tags: Mapping[str, str] | None = None
+    options: Mapping[str, Any]
     # The extension's schema, named in the job's tags so that reconciliation finds the job (None: no own tags).
     extension_schema: str | None = None
+
+    @property
+    def job_name(self) -> str:
+        return self.options.get("job_name") or ""
 
 
 @dataclass(frozen=True)
@@ -80,22 +74,13 @@ def start_training(session: boto3.Session, spec: TrainingSpec) -> StartedJob:
 
 
 def build_create_request(spec: TrainingSpec) -> dict[str, Any]:
-    """The CreateAutoMLJobV2 parameters for ``spec``, after checking every value against AWS's rules."""
+    """The CreateAutoMLJobV2 parameters for ``spec``, after checking every value against AWS's rules: each declared
+    option goes to its declared AWS field, through the check this module has for it (an integer through its
+    declared range)."""
     validate_job_name(spec.job_name)
-    problem_type, metric = resolve_objective(spec.problem_type, spec.objective)
-    tabular: dict[str, Any] = {
-        "TargetAttributeName": _required_text("target_attribute_name", spec.target_attribute_name),
-        # Always present (possibly empty): AWS treats every member as optional.
-        "CompletionCriteria": _completion_criteria(spec),
-    }
-    if problem_type:
-        tabular["ProblemType"] = problem_type
-    if spec.mode is not None:
-        tabular["Mode"] = _mode(spec.mode)
-    if spec.sample_weight_attribute_name is not None:
-        tabular["SampleWeightAttributeName"] = _sample_weight(spec.sample_weight_attribute_name)
+    problem_type, metric = resolve_objective(spec.options.get("problem_type"), spec.options.get("objective"))
+    given = {**spec.options, "problem_type": problem_type, "objective": metric}
     request: dict[str, Any] = {
-        "AutoMLJobName": spec.job_name,
         "AutoMLJobInputDataConfig": [
             {
                 "ChannelType": "training",
@@ -105,19 +90,36 @@ def build_create_request(spec: TrainingSpec) -> dict[str, Any]:
             }
         ],
         "OutputDataConfig": {"S3OutputPath": _s3_uri("output_s3_uri", spec.output_s3_uri)},
-        "AutoMLProblemTypeConfig": {"TabularJobConfig": tabular},
-        "RoleArn": _role_arn(spec.role_arn),
+        # Always present (possibly empty): AWS treats every member as optional.
+        "AutoMLProblemTypeConfig": {"TabularJobConfig": {"CompletionCriteria": {}}},
     }
-    if metric:
-        request["AutoMLJobObjective"] = {"MetricName": metric}
-    if spec.validation_fraction is not None:
-        request["DataSplitConfig"] = {"ValidationFraction": _validation_fraction(spec.validation_fraction)}
-    tags = _tags(spec.tags) if spec.tags else []
+    for option in training_options.sent_to_aws():
+        value = given.get(option.name)
+        if value is not None or option.required:
+            _set_field(request, option.aws_field or "", _check(option, value))
+    tags = request.pop("Tags", [])
     if spec.extension_schema is not None:
         tags += resource_tags.extension_tags(spec.extension_schema, spec.job_name)
     if tags:
         request["Tags"] = tags
     return request
+
+
+def _check(option: TrainingOption, value: Any) -> Any:
+    """The value AWS gets for ``option``, or SmeError for one AWS would reject."""
+    check = _CHECKS.get(option.name)
+    if check is not None:
+        return check(value)
+    if option.kind == "integer":
+        return _integer_in_range(option.name, value, option.minimum, option.maximum)
+    return value
+
+
+def _set_field(request: dict[str, Any], dotted_path: str, value: Any) -> None:
+    *parents, field = dotted_path.split(".")
+    for parent in parents:
+        request = request.setdefault(parent, {})
+    request[field] = value
 
 
 def parse_objective(objective: str | None) -> str | None:
@@ -174,31 +176,17 @@ def resolve_objective(problem_type: str | None, objective: str | None) -> tuple[
     return problem_type, metric
 
 
-def _completion_criteria(spec: TrainingSpec) -> dict[str, int]:
-    criteria: dict[str, int] = {}
-    if spec.max_candidates is not None:
-        criteria["MaxCandidates"] = _integer_in_range("max_candidates", spec.max_candidates, *MAX_CANDIDATES_RANGE)
-    if spec.max_runtime_per_training_job_in_seconds is not None:
-        criteria["MaxRuntimePerTrainingJobInSeconds"] = _integer_in_range(
-            "max_runtime_per_training_job_in_seconds", spec.max_runtime_per_training_job_in_seconds, 1, None
-        )
-    if spec.max_runtime_for_automl_job_in_seconds is not None:
-        criteria["MaxAutoMLJobRuntimeInSeconds"] = _integer_in_range(
-            "max_runtime_for_automl_job_in_seconds", spec.max_runtime_for_automl_job_in_seconds, 1, None
-        )
-    return criteria
-
-
-def _integer_in_range(name: str, value: Any, low: int, high: int | None) -> int:
+def _integer_in_range(name: str, value: Any, low: int | None, high: int | None) -> int:
     is_integer = isinstance(value, int) and not isinstance(value, bool)
     if not is_integer and isinstance(value, float) and value.is_integer():
         value, is_integer = int(value), True
-    if not is_integer or value < low or (high is not None and value > high):
-        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+    if not is_integer or (low is not None and value < low) or (high is not None and value > high):
+        limits = ([f"at least {low}"] if low is not None else []) + ([f"at most {high}"] if high is not None else [])
+        bounds = f" between {low} and {high}" if len(limits) == 2 else "".join(" " + limit for limit in limits)
         raise SmeError(
             "E-SME-5",
-            f"{name} must be a whole number {bounds}, got {value!r}.",
-            [f"Set {name} to a whole number {bounds}, or leave it out to use AWS's default."],
+            f"{name} must be a whole number{bounds}, got {value!r}.",
+            [f"Set {name} to a whole number{bounds}, or leave it out to use AWS's default."],
         )
     return value
 
@@ -260,6 +248,10 @@ def _required_text(name: str, value: Any) -> str:
     return value
 
 
+def _target(name: Any) -> str:
+    return _required_text("target_attribute_name", name)
+
+
 def _tags(tags: Mapping[str, str]) -> list[dict[str, str]]:
     if not isinstance(tags, Mapping) or len(tags) > MAX_TAGS:
         raise SmeError(
@@ -291,3 +283,14 @@ def _tags(tags: Mapping[str, str]) -> list[dict[str, str]]:
             )
         result.append({"Key": key, "Value": value})
     return result
+
+
+# The options with a rule of their own; job name, problem type and objective are checked above, before the rest.
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "iam_sagemaker_role": _role_arn,
+    "target_attribute_name": _target,
+    "mode": _mode,
+    "sample_weight_attribute_name": _sample_weight,
+    "validation_fraction": _validation_fraction,
+    "tags": _tags,
+}

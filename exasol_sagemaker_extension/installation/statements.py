@@ -18,8 +18,8 @@ from exasol_sagemaker_extension.installation.identifiers import (
 )
 from exasol_sagemaker_extension.installation.lua_scripts import render_lua_script
 from exasol_sagemaker_extension.installation.scripts import ENTRY_SCRIPTS, EntryScript
+from exasol_sagemaker_extension.declarations.metadata_tables import METADATA_TABLES
 from exasol_sagemaker_extension.installation.metadata_ddl import (
-    METADATA_TABLES,
     render_create_schema,
     render_create_table,
     render_migrations,

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 from exasol_sagemaker_extension.autopilot.training import TrainingSpec, start_training
+from exasol_sagemaker_extension.declarations.training_options import TrainingOption, sent_to_aws
 from exasol_sagemaker_extension.udfs.request import UdfRequest
+
+# How a declared option of each JSON kind is read from the request.
+_READERS: dict[str, Callable[[UdfRequest, TrainingOption], Any]] = {
+    "string": lambda request, option: request.text(option.name, required=option.required),
+    "integer": lambda request, option: request.integer(option.name, required=option.required),
+    "number": lambda request, option: request.number(option.name),
+    "object": lambda request, option: request.mapping(option.name),
+}
 
 
 class TrainingUdf:
@@ -18,20 +27,9 @@ class TrainingUdf:
     def run(self, ctx: Any) -> str:
         request = UdfRequest(ctx[0])
         spec = TrainingSpec(
-            job_name=request.text("job_name", required=True) or "",
             input_s3_uri=request.text("input_s3_uri", required=True) or "",
             output_s3_uri=request.text("output_s3_uri", required=True) or "",
-            role_arn=request.text("iam_sagemaker_role", required=True) or "",
-            target_attribute_name=request.text("target_attribute_name", required=True) or "",
-            problem_type=request.text("problem_type"),
-            objective=request.text("objective"),
-            max_candidates=request.integer("max_candidates"),
-            max_runtime_per_training_job_in_seconds=request.integer("max_runtime_per_training_job_in_seconds"),
-            max_runtime_for_automl_job_in_seconds=request.integer("max_runtime_for_automl_job_in_seconds"),
-            mode=request.text("mode"),
-            sample_weight_attribute_name=request.text("sample_weight_attribute_name"),
-            validation_fraction=request.number("validation_fraction"),
-            tags=request.mapping("tags"),
+            options={option.name: _READERS[option.kind](request, option) for option in sent_to_aws()},
             extension_schema=self._exa.meta.script_schema,
         )
         started = start_training(request.aws_session(self._exa), spec)

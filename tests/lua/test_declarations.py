@@ -3,18 +3,25 @@ Lua code, and the one place where adding a training option is declared."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
+from sme_local.exasol.lua_runtime import RowCount
 
 from exasol_sagemaker_extension.autopilot.endpoint_compute import EndpointCompute
+from exasol_sagemaker_extension.autopilot.training import TrainingSpec, build_create_request
 from exasol_sagemaker_extension.declarations import lua_module, training_options
+from exasol_sagemaker_extension.declarations.metadata_tables import JOBS_TABLE
 from exasol_sagemaker_extension.declarations.training_options import TrainingOption
+from exasol_sagemaker_extension.installation.metadata_ddl import render_create_table, render_migrations
 from exasol_sagemaker_extension.installation.lua_scripts import render_lua_script
 from exasol_sagemaker_extension.installation.scripts import ENTRY_SCRIPTS
 from exasol_sagemaker_extension.errors import SmeError
 
-from lua_harness import run_snippet
+from lua_harness import ScriptedDatabase, rows, run_entry, run_snippet, udf_call
+from test_training_script import ARN, EXPECTED_ROW, EXPORT_SQL, check_insert, training_request, until_export
+from test_training_script import options as training_script_options
 
 BASE_OPTIONS = {
     "job_name": "churn-1", "input_schema_name": "DATA", "input_table_or_view_name": "CHURN",
@@ -69,13 +76,36 @@ def test_lua_and_python_agree_on_instance_types(instance_type, valid):
 
 
 def test_adding_a_training_option_is_one_declaration(monkeypatch):
-    """A new integer option declared once is a known key with its range in the Lua check, and in the generated
-    module, without any edit to the Lua sources."""
+    """An integer option declared once, with an AWS field and a metadata column, and no other edit: its column is in
+    the DDL and its forward migration, Lua checks its range, sends it to the training UDF and stores it in the job's
+    row, and Python's request builder puts it in its AWS field after the same range check."""
     assert parse_in_lua({**BASE_OPTIONS, "max_widgets": 3})[0].startswith("E-SME-3: Unknown keys")
-    added = TrainingOption("max_widgets", "integer", minimum=1, maximum=5)
+    added = TrainingOption("max_widgets", "integer", minimum=1, maximum=5,
+                           aws_field="AutoMLProblemTypeConfig.TabularJobConfig.CompletionCriteria.MaxWidgets",
+                           column_type="DECIMAL(9,0)")
     monkeypatch.setattr(training_options, "TRAINING_OPTIONS", training_options.TRAINING_OPTIONS + (added,))
+
+    assert '"SAMPLE_WEIGHT_ATTRIBUTE_NAME" VARCHAR(128),\n    "MAX_WIDGETS" DECIMAL(9,0),' in render_create_table(
+        JOBS_TABLE, "SME")
+    assert render_migrations(JOBS_TABLE, "SME")[-1] == (
+        'ALTER TABLE "SME"."SME_METADATA_AUTOPILOT_JOBS" ADD COLUMN IF NOT EXISTS "MAX_WIDGETS" DECIMAL(9,0)')
+
     assert '["name"] = "max_widgets", ["kind"] = "integer", ["minimum"] = 1, ["maximum"] = 5' in lua_module.render()
     assert parse_in_lua({**BASE_OPTIONS, "max_widgets": 3}) == ["ok"]
     refused = parse_in_lua({**BASE_OPTIONS, "max_widgets": 9})[0]
     assert refused.startswith('E-SME-5: The value of "max_widgets" must be between 1 and 5.')
     assert parse_in_lua({**BASE_OPTIONS, "max_widgets": "3"})[0].startswith('E-SME-4: The key "max_widgets"')
+
+    db = until_export(ScriptedDatabase()).expect(EXPORT_SQL, RowCount(3333))
+    db.expect(udf_call("SME_AUTOPILOT_TRAINING_UDF", training_request(max_widgets=3)),
+              rows((json.dumps({"job_name": "churn-1", "job_arn": ARN}),)))
+    db.expect(check_insert({**EXPECTED_ROW, "MAX_WIDGETS": "3"}), RowCount(1))
+    run_entry("SME_TRAIN_WITH_SAGEMAKER_AUTOPILOT", [training_script_options(max_widgets=3)], db)
+
+    spec = TrainingSpec(input_s3_uri="s3://my-bucket/in/", output_s3_uri="s3://my-bucket/out/", options={
+        name: BASE_OPTIONS[name] for name in ("job_name", "iam_sagemaker_role", "target_attribute_name")})
+    request = build_create_request(dataclasses.replace(spec, options={**spec.options, "max_widgets": 3}))
+    assert request["AutoMLProblemTypeConfig"]["TabularJobConfig"]["CompletionCriteria"] == {"MaxWidgets": 3}
+    with pytest.raises(SmeError) as caught:
+        build_create_request(dataclasses.replace(spec, options={**spec.options, "max_widgets": 9}))
+    assert caught.value.code == "E-SME-5" and "max_widgets" in str(caught.value)

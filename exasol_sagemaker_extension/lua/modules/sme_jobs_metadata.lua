@@ -15,17 +15,22 @@ local FIND_COLUMNS = { "AWS_CREDENTIALS_CONNECTION_NAME", "AWS_REGION", "AWS_ASS
     "AWS_ASSUME_ROLE_EXTERNAL_ID", "TARGET_ATTRIBUTE_NAME", "PROBLEM_TYPE", "COLUMN_NAMES", "COLUMN_TYPES",
     "SAMPLE_WEIGHT_ATTRIBUTE_NAME", "S3_BUCKET_URI", "S3_OUTPUT_PATH" }
 
-local INSERT_COLUMNS = { "JOB_NAME", "AWS_CREDENTIALS_CONNECTION_NAME", "IAM_SAGEMAKER_ROLE", "S3_BUCKET_URI",
-    "S3_OUTPUT_PATH", "TARGET_ATTRIBUTE_NAME", "PROBLEM_TYPE", "OBJECTIVE", "MAX_RUNTIME_FOR_AUTOML_JOB_IN_SECONDS",
-    "MAX_CANDIDATES", "MAX_RUNTIME_PER_TRAINING_JOB_IN_SECONDS", "SESSION_ID", "SCRIPT_USER", "COLUMN_NAMES",
-    "COLUMN_TYPES", "AWS_REGION", "INPUT_SCHEMA_NAME", "INPUT_TABLE_OR_VIEW_NAME", "INPUT_S3_URI", "OUTPUT_S3_URI",
-    "JOB_ARN", "MODE", "AWS_ASSUME_ROLE_ARN", "AWS_ASSUME_ROLE_EXTERNAL_ID", "SAMPLE_WEIGHT_ATTRIBUTE_NAME" }
-
 -- The stored part of a job's state (sme_declarations, from declarations/job_status.py).
 local STATUS_COLUMNS = {}
+local polled = { LAST_POLLED = true }
 for _, column in ipairs(declarations.JOB_STATUS_COLUMNS) do
     if column.stored then
         STATUS_COLUMNS[#STATUS_COLUMNS + 1] = column.name
+        polled[column.name] = true
+    end
+end
+
+-- Training writes every column (sme_declarations, from declarations/metadata_tables.py) but the timestamp and
+-- what polling updates.
+local INSERT_COLUMNS = {}
+for _, column in ipairs(declarations.METADATA_COLUMNS[TABLE]) do
+    if column ~= "DATETIME" and not polled[column] then
+        INSERT_COLUMNS[#INSERT_COLUMNS + 1] = column
     end
 end
 

@@ -86,31 +86,31 @@ end
 -- The columns sent to training, in table order: all columns, or the feature columns plus target and sample
 -- weight. Raises E-SME-11 for an unknown target and E-SME-12 for unknown feature or weight columns.
 function M.training_columns(columns, options)
-    local qualified = identifiers.qualified(options.schema, options.table)
+    local qualified = identifiers.qualified(options.input_schema_name, options.input_table_or_view_name)
     local by_name = M.by_name(columns)
-    if by_name[options.target] == nil then
-        missing_column("E-SME-11", "target attribute", options.target, qualified)
+    if by_name[options.target_attribute_name] == nil then
+        missing_column("E-SME-11", "target attribute", options.target_attribute_name, qualified)
     end
-    if options.sample_weight ~= nil then
-        if by_name[options.sample_weight] == nil then
-            missing_column("E-SME-12", "sample weight attribute", options.sample_weight, qualified)
+    if options.sample_weight_attribute_name ~= nil then
+        if by_name[options.sample_weight_attribute_name] == nil then
+            missing_column("E-SME-12", "sample weight attribute", options.sample_weight_attribute_name, qualified)
         end
-        if options.sample_weight == options.target then
+        if options.sample_weight_attribute_name == options.target_attribute_name then
             errors.raise_error("E-SME-12", "The sample weight attribute must differ from the target attribute.",
                 { "Choose a separate column holding the weights." })
         end
     end
-    if options.features == nil then
+    if options.feature_columns == nil then
         return columns
     end
-    local names = { options.target }
-    if options.sample_weight ~= nil then
-        names[#names + 1] = options.sample_weight
+    local names = { options.target_attribute_name }
+    if options.sample_weight_attribute_name ~= nil then
+        names[#names + 1] = options.sample_weight_attribute_name
     end
-    for _, name in ipairs(options.features) do
+    for _, name in ipairs(options.feature_columns) do
         names[#names + 1] = name
     end
-    return M.select(columns, names, options.schema, options.table)
+    return M.select(columns, names, options.input_schema_name, options.input_table_or_view_name)
 end
 
 return M

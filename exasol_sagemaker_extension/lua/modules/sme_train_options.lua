@@ -161,7 +161,9 @@ local function feature_names(list)
     return names
 end
 
--- Returns the normalised options or raises E-SME-1..9, E-SME-12 or E-SME-50.
+-- Returns the normalised options or raises E-SME-1..9, E-SME-12 or E-SME-50: every declared key under its own
+-- name (integers as Lua integers, declared defaults applied), plus the bucket and the output path the export
+-- writes to.
 function M.parse(json_str)
     local given = options.check_keys(options.decode(json_str, "training parameters"), KEYS, "training parameters")
     aws_names.check_job_name(given.job_name)
@@ -174,33 +176,30 @@ function M.parse(json_str)
         options.out_of_range("validation_fraction", "must be greater than 0 and less than 1", "Use e.g. 0.2.")
     end
     check_roles(given)
+    local parsed = {}
+    for name, key in pairs(KEYS) do
+        local value = given[name]
+        if key.kind == "integer" then
+            value = math.tointeger(value)
+        end
+        if value == nil then
+            value = DEFAULTS[name]
+        end
+        parsed[name] = value
+    end
+    -- Checked in this order, so that of several mistakes the same one is reported first every time.
+    for _, name in ipairs({ "input_schema_name", "input_table_or_view_name", "target_attribute_name",
+        "aws_credentials_connection_name" }) do
+        parsed[name] = identifiers.normalize(given[name], name)
+    end
+    parsed.feature_columns = feature_names(given.feature_columns)
     local weight = given.sample_weight_attribute_name
-    return {
-        job_name = given.job_name,
-        schema = identifiers.normalize(given.input_schema_name, "input_schema_name"),
-        table = identifiers.normalize(given.input_table_or_view_name, "input_table_or_view_name"),
-        target = identifiers.normalize(given.target_attribute_name, "target_attribute_name"),
-        connection = identifiers.normalize(given.aws_credentials_connection_name, "aws_credentials_connection_name"),
-        features = feature_names(given.feature_columns),
-        sample_weight = weight and identifiers.normalize(weight, "sample_weight_attribute_name"),
-        bucket = bucket_of(given.s3_bucket_uri),
-        s3_bucket_uri = given.s3_bucket_uri,
-        output_path = output_path_of(given.s3_output_path),
-        s3_output_path = given.s3_output_path,
-        role = given.iam_sagemaker_role,
-        region = aws_names.check_region(given.aws_region),
-        problem_type = given.problem_type,
-        objective = given.objective,
-        max_runtime_for_automl_job_in_seconds = math.tointeger(given.max_runtime_for_automl_job_in_seconds),
-        max_candidates = math.tointeger(given.max_candidates),
-        max_runtime_per_training_job_in_seconds = math.tointeger(given.max_runtime_per_training_job_in_seconds),
-        mode = given.mode,
-        validation_fraction = fraction,
-        tags = check_tags(given.tags),
-        assume_role_arn = given.aws_assume_role_arn,
-        assume_role_external_id = given.aws_assume_role_external_id,
-        files_per_node = math.tointeger(given.export_files_per_node) or DEFAULTS.export_files_per_node,
-    }
+    parsed.sample_weight_attribute_name = weight and identifiers.normalize(weight, "sample_weight_attribute_name")
+    parsed.bucket = bucket_of(given.s3_bucket_uri)
+    parsed.output_path = output_path_of(given.s3_output_path)
+    parsed.aws_region = aws_names.check_region(given.aws_region)
+    parsed.tags = check_tags(given.tags)
+    return parsed
 end
 
 return M

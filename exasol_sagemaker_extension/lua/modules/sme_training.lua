@@ -14,6 +14,7 @@ local session_formats = require("sme_session_formats")
 local control_plane = require("sme_control_plane")
 local values = require("sme_values")
 local column_lists = require("sme_column_lists")
+local declarations = require("sme_declarations")
 
 local M = {}
 
@@ -34,7 +35,7 @@ end
 local MIN_ROWS_PER_FILE = 10000
 
 local function row_count(options)
-    local qualified = identifiers.qualified(options.schema, options.table)
+    local qualified = identifiers.qualified(options.input_schema_name, options.input_table_or_view_name)
     local result = database.run("SELECT COUNT(*) FROM " .. qualified, nil, {
         code = "E-SME-18",
         message = "Reading " .. qualified .. " failed",
@@ -64,13 +65,13 @@ local function node_count()
 end
 
 local function export_training_data(options, columns, files)
-    local sql, params = export.statement(columns, options.schema, options.table, options.connection, files)
+    local sql, params = export.statement(columns, options.input_schema_name, options.input_table_or_view_name, options.aws_credentials_connection_name, files)
     local result = database.run(sql, params, {
-        grants = { "EXPORT", "CONNECTION " .. identifiers.quote(options.connection),
-            "SELECT ON " .. identifiers.qualified(options.schema, options.table) },
+        grants = { "EXPORT", "CONNECTION " .. identifiers.quote(options.aws_credentials_connection_name),
+            "SELECT ON " .. identifiers.qualified(options.input_schema_name, options.input_table_or_view_name) },
         code = "E-SME-15",
         message = string.format("Exporting %s to S3 through connection %q failed",
-            identifiers.qualified(options.schema, options.table), options.connection),
+            identifiers.qualified(options.input_schema_name, options.input_table_or_view_name), options.aws_credentials_connection_name),
         mitigations = {
             "Check that the connection's address is the bucket (https://<bucket>.s3.<region>.amazonaws.com) and"
                 .. " that its credentials may write to it.",
@@ -79,28 +80,21 @@ local function export_training_data(options, columns, files)
     return values.to_integer(result.rows_affected)
 end
 
+-- The request carries every option the declarations mark as sent (autopilot/training.py maps each to its AWS
+-- field) besides the AWS settings and the exported data's location.
 local function start_job(options, input_uri, output_uri)
-    local request = control_plane.request({
-        connection = options.connection,
-        region = options.region,
-        assume_role_arn = options.assume_role_arn,
-        assume_role_external_id = options.assume_role_external_id,
-    }, {
-        job_name = options.job_name,
-        input_s3_uri = input_uri,
-        output_s3_uri = output_uri,
-        iam_sagemaker_role = options.role,
-        target_attribute_name = options.target,
-        problem_type = options.problem_type,
-        objective = options.objective,
-        max_candidates = options.max_candidates,
-        max_runtime_per_training_job_in_seconds = options.max_runtime_per_training_job_in_seconds,
-        max_runtime_for_automl_job_in_seconds = options.max_runtime_for_automl_job_in_seconds,
-        mode = options.mode,
-        sample_weight_attribute_name = options.sample_weight,
-        validation_fraction = options.validation_fraction,
-        tags = options.tags,
-    })
+    local request = { input_s3_uri = input_uri, output_s3_uri = output_uri }
+    for _, declared in ipairs(declarations.TRAINING_OPTIONS) do
+        if declared.sent then
+            request[declared.name] = options[declared.name]
+        end
+    end
+    request = control_plane.request({
+        connection = options.aws_credentials_connection_name,
+        region = options.aws_region,
+        assume_role_arn = options.aws_assume_role_arn,
+        assume_role_external_id = options.aws_assume_role_external_id,
+    }, request)
     local result = control_plane.call("SME_AUTOPILOT_TRAINING_UDF", request, {
         code = "E-SME-16",
         message = string.format("The training data was exported to %s, but starting the AutoML job %q failed",
@@ -113,39 +107,28 @@ local function start_job(options, input_uri, output_uri)
     return control_plane.decode_answer("SME_AUTOPILOT_TRAINING_UDF", result[1][1], { "job_name", "job_arn" })
 end
 
+-- The row holds every option the declarations mark as stored, and what this run learned.
 local function remember_job(options, columns, job_arn, input_uri, output_uri)
     local names, types = {}, {}
     for i, column in ipairs(columns) do
         names[i], types[i] = column.name, column.type
     end
     local column_names, column_types = column_lists.encode(names), column_lists.encode(types)
-    jobs_metadata.insert({
-        job_name = options.job_name,
-        aws_credentials_connection_name = options.connection,
-        iam_sagemaker_role = options.role,
-        s3_bucket_uri = options.s3_bucket_uri,
-        s3_output_path = options.s3_output_path,
-        target_attribute_name = options.target,
-        problem_type = options.problem_type,
-        objective = options.objective,
-        max_runtime_for_automl_job_in_seconds = options.max_runtime_for_automl_job_in_seconds,
-        max_candidates = options.max_candidates,
-        max_runtime_per_training_job_in_seconds = options.max_runtime_per_training_job_in_seconds,
+    local row = {
         session_id = math.tointeger(tonumber(exa.meta.session_id)),
         script_user = exa.meta.current_user,
         column_names = column_names,
         column_types = column_types,
-        aws_region = options.region,
-        input_schema_name = options.schema,
-        input_table_or_view_name = options.table,
         input_s3_uri = input_uri,
         output_s3_uri = output_uri,
         job_arn = job_arn,
-        mode = options.mode,
-        aws_assume_role_arn = options.assume_role_arn,
-        aws_assume_role_external_id = options.assume_role_external_id,
-        sample_weight_attribute_name = options.sample_weight,
-    }, {
+    }
+    for _, declared in ipairs(declarations.TRAINING_OPTIONS) do
+        if declared.stored then
+            row[declared.name] = options[declared.name]
+        end
+    end
+    jobs_metadata.insert(row, {
         code = "E-SME-17",
         message = string.format("The AutoML job %q (%s) was started, but recording it in"
             .. " SME_METADATA_AUTOPILOT_JOBS failed", options.job_name, job_arn),
@@ -159,11 +142,12 @@ end
 -- Returns the result rows and their column definitions.
 function M.train(json_str)
     local options = train_options.parse(json_str)
-    local columns = table_columns.training_columns(table_columns.read(options.schema, options.table), options)
+    local columns = table_columns.training_columns(
+        table_columns.read(options.input_schema_name, options.input_table_or_view_name), options)
     check_new_job(options.job_name)
     local rows = row_count(options)
     local prefix = s3_locations.prefix(options.output_path, options.job_name, s3_locations.run_id(exa.meta))
-    local files = s3_locations.export_files(prefix, file_count(rows, node_count() * options.files_per_node))
+    local files = s3_locations.export_files(prefix, file_count(rows, node_count() * options.export_files_per_node))
     local input_uri = s3_locations.input_uri(options.bucket, prefix)
     local output_uri = s3_locations.output_uri(options.bucket, prefix)
     local exported_rows = session_formats.with_fixed_formats(function()

@@ -28,12 +28,10 @@ def moto_session() -> boto3.Session:
 
 def training_spec(job_name: str = "churn-job", problem_type: str | None = "BinaryClassification") -> TrainingSpec:
     return TrainingSpec(
-        job_name=job_name,
         input_s3_uri=f"s3://my-bucket/sme/{job_name}/run-1/training-data/",
         output_s3_uri=f"s3://my-bucket/sme/{job_name}/run-1/output/",
-        role_arn=ROLE_ARN,
-        target_attribute_name="Churn?",
-        problem_type=problem_type,
+        options={"job_name": job_name, "iam_sagemaker_role": ROLE_ARN, "target_attribute_name": "Churn?",
+                 "problem_type": problem_type},
     )
 
 

@@ -1,5 +1,7 @@
 """Tags on every resource the extension creates, and reconciliation of those resources with the metadata, on moto."""
 
+import dataclasses
+
 import pytest
 from moto import mock_aws
 
@@ -26,7 +28,8 @@ def tags_of(client, arn):
 
 def deployed(session, endpoint_name="churn-ep", schema=SCHEMA):
     spec = training_spec()
-    start_training(session, type(spec)(**{**spec.__dict__, "tags": {"team": "ml"}, "extension_schema": schema}))
+    start_training(session, dataclasses.replace(spec, options={**spec.options, "tags": {"team": "ml"}},
+                                                extension_schema=schema))
     complete_job("churn-job", candidate("churn-best"))
     deploy(session, DeploymentSpec("churn-job", endpoint_name, INSTANCE, extension_schema=schema))
 

@@ -9,7 +9,10 @@ from exasol_sagemaker_extension.errors import SmeError
 
 
 def spec(**changes):
-    return dataclasses.replace(training_spec("churn-job"), **changes)
+    """The fixture's spec with ``changes`` to its data locations or its options."""
+    base = training_spec("churn-job")
+    locations = {key: changes.pop(key) for key in ("input_s3_uri", "output_s3_uri") if key in changes}
+    return dataclasses.replace(base, **locations, options={**base.options, **changes})
 
 
 @mock_aws
@@ -83,7 +86,7 @@ def test_objective_forms(objective):
         ({"mode": "auto"}, "E-SME-5"),
         ({"input_s3_uri": "https://my-bucket/x"}, "E-SME-134"),
         ({"output_s3_uri": "s3://"}, "E-SME-134"),
-        ({"role_arn": "sagemaker-role"}, "E-SME-135"),
+        ({"iam_sagemaker_role": "sagemaker-role"}, "E-SME-135"),
         ({"tags": {"aws:owner": "me"}}, "E-SME-136"),
         ({"tags": {f"k{i}": "v" for i in range(48)}}, "E-SME-136"),
         ({"tags": {"exasol-sme:job": "mine"}}, "E-SME-136"),

@@ -10,10 +10,8 @@ import duckdb
 import pytest
 
 from exasol_sagemaker_extension.installation.statements import metadata_statements
+from exasol_sagemaker_extension.declarations.metadata_tables import ENDPOINTS_TABLE, EVALUATIONS_TABLE, JOBS_TABLE
 from exasol_sagemaker_extension.installation.metadata_ddl import (
-    ENDPOINTS_TABLE,
-    EVALUATIONS_TABLE,
-    JOBS_TABLE,
     render_create_table,
     render_migrations,
     render_view,

@@ -10,7 +10,7 @@ import pytest
 
 from sme_local.exasol.api import Emulator
 from exasol_sagemaker_extension.installation.statements import metadata_statements
-from exasol_sagemaker_extension.installation.metadata_ddl import JOBS_TABLE
+from exasol_sagemaker_extension.declarations.metadata_tables import JOBS_TABLE
 from tests.old_extension_schema import old_jobs_table_ddl
 
 os.environ["EXASOL_TELEMETRY_DISABLE"] = "1"
