@@ -9,12 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from exasol_sagemaker_extension.declarations import instance_types
+from exasol_sagemaker_extension.declarations import endpoint_compute as limits
 from exasol_sagemaker_extension.errors import SmeError
 
-SERVERLESS_MEMORY_RANGE = (1024, 6144)
-SERVERLESS_MEMORY_STEP = 1024
-SERVERLESS_CONCURRENCY_RANGE = (1, 200)
 VARIANT_NAME = "AllTraffic"
 
 
@@ -40,28 +37,31 @@ class EndpointCompute:
         if self.is_serverless:
             memory = self.serverless_memory_size_in_mb
             concurrency = self.serverless_max_concurrency
-            low, high = SERVERLESS_MEMORY_RANGE
-            if not _is_int(memory) or not low <= memory <= high or memory % SERVERLESS_MEMORY_STEP:
+            low, high = limits.SERVERLESS_MEMORY_RANGE
+            step = limits.SERVERLESS_MEMORY_STEP
+            if not _is_int(memory) or not low <= memory <= high or memory % step:
                 raise _compute_error(
-                    f"serverless_memory_size_in_mb must be one of 1024, 2048, … 6144, got {memory!r}.",
-                    "Pick a multiple of 1024 between 1024 and 6144.",
+                    f"serverless_memory_size_in_mb must be one of {low}, {low + step}, … {high}, got {memory!r}.",
+                    f"Pick a multiple of {step} between {low} and {high}.",
                 )
-            low, high = SERVERLESS_CONCURRENCY_RANGE
+            low, high = limits.SERVERLESS_CONCURRENCY_RANGE
             if concurrency is not None and (not _is_int(concurrency) or not low <= concurrency <= high):
                 raise _compute_error(
                     f"serverless_max_concurrency must be between {low} and {high}, got {concurrency!r}.",
-                    "Pick a whole number between 1 and 200, or leave it out (1).",
+                    f"Pick a whole number between {low} and {high}, or leave it out (1).",
                 )
             return
-        if not isinstance(self.instance_type, str) or not instance_types.PYTHON_PATTERN.match(self.instance_type):
+        if not isinstance(self.instance_type, str) or not limits.PYTHON_PATTERN.match(self.instance_type):
             raise _compute_error(
                 f"instance_type must name a SageMaker instance type such as ml.m5.large, got {self.instance_type!r}.",
                 "Give instance_type (e.g. 'ml.m5.large') or serverless_memory_size_in_mb for a serverless endpoint.",
             )
-        if self.instance_count is not None and (not _is_int(self.instance_count) or self.instance_count < 1):
+        low, high = limits.INSTANCE_COUNT_RANGE
+        count = self.instance_count
+        if count is not None and (not _is_int(count) or not low <= count <= high):
             raise _compute_error(
-                f"instance_count must be a whole number of at least 1, got {self.instance_count!r}.",
-                "Give instance_count 1 or more, or leave it out (1).",
+                f"instance_count must be a whole number between {low} and {high}, got {count!r}.",
+                f"Give instance_count between {low} and {high}, or leave it out (1).",
             )
 
     def production_variant(self, model_name: str) -> dict[str, Any]:

@@ -16,14 +16,12 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
-KEY_PREFIX = "exasol-sme:"
+from exasol_sagemaker_extension.declarations.tags import KEY_PREFIX, MAX_VALUE_LENGTH
+
 EXTENSION_KEY = KEY_PREFIX + "extension"
 EXTENSION_VALUE = "exasol-sagemaker-extension"
 SCHEMA_KEY = KEY_PREFIX + "schema"
 JOB_KEY = KEY_PREFIX + "job"
-# AWS allows 50 tags per resource; the extension's own take this many of them.
-RESERVED_TAG_COUNT = 3
-MAX_TAG_VALUE_LENGTH = 256
 _PLAIN = re.compile(r"[\w .:/+\-@]", re.UNICODE)
 
 
@@ -37,7 +35,7 @@ def encode_tag_value(text: str) -> str:
             parts.append(f"={ord(character):04X}")
         else:
             parts.append(f"=={ord(character):06X}")
-    return "".join(parts)[:MAX_TAG_VALUE_LENGTH]
+    return "".join(parts)[:MAX_VALUE_LENGTH]
 
 
 def extension_tags(schema: str, job_name: str | None) -> list[dict[str, str]]:

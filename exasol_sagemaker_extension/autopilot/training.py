@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -20,7 +21,7 @@ from exasol_sagemaker_extension.autopilot.aws_errors import aws_call
 from exasol_sagemaker_extension.autopilot.credentials import session_secrets
 from exasol_sagemaker_extension.autopilot import resource_tags
 from exasol_sagemaker_extension.autopilot.names import validate_job_name
-from exasol_sagemaker_extension.declarations import training_options
+from exasol_sagemaker_extension.declarations import tags as tag_rules, training_options
 from exasol_sagemaker_extension.declarations.training_options import (
     MODES,
     OBJECTIVES_BY_PROBLEM_TYPE,
@@ -34,13 +35,10 @@ METRICS_BY_PROBLEM_TYPE = OBJECTIVES_BY_PROBLEM_TYPE
 ALL_METRICS = tuple(sorted({m for metrics in METRICS_BY_PROBLEM_TYPE.values() for m in metrics}))
 # AWS's documented defaults; AWS wants problem type and objective together or neither.
 DEFAULT_METRIC = {"BinaryClassification": "F1", "MulticlassClassification": "Accuracy", "Regression": "MSE"}
-# AWS allows 50 tags per resource, and the extension adds its own (see resource_tags).
-MAX_TAGS = 50 - resource_tags.RESERVED_TAG_COUNT
 INPUT_CONTENT_TYPE = "text/csv;header=present"
 _S3_URI_PATTERN = re.compile(r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?$")
 _ROLE_ARN_PATTERN = re.compile(r"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-/]+$")
 _SAMPLE_WEIGHT_PATTERN = re.compile(r"^[a-zA-Z0-9_-]{1,256}$")
-_TAG_TEXT_PATTERN = re.compile(r"^[\w\s.:/=+\-@]*$")
 
 
 @dataclass(frozen=True)
@@ -253,36 +251,42 @@ def _target(name: Any) -> str:
 
 
 def _tags(tags: Mapping[str, str]) -> list[dict[str, str]]:
-    if not isinstance(tags, Mapping) or len(tags) > MAX_TAGS:
-        raise SmeError(
-            "E-SME-136",
-            f"tags must be a JSON object with at most {MAX_TAGS} entries.",
-            ['Give tags as {"key": "value", ...}.'],
-        )
-    result = []
+    """The user's tags as AWS's Tag list, under the rules the training script checks first (declarations/tags.py)."""
+    if not isinstance(tags, Mapping):
+        raise _tag_error("must be a JSON object", 'Give tags as {"key": "value", ...}.')
     for key, value in tags.items():
-        valid = (
-            isinstance(key, str)
-            and isinstance(value, str)
-            and 1 <= len(key) <= 128
-            and len(value) <= 256
-            and not key.lower().startswith("aws:")
-            and not key.lower().startswith(resource_tags.KEY_PREFIX)
-            and _TAG_TEXT_PATTERN.match(key)
-            and _TAG_TEXT_PATTERN.match(value)
+        if not (
+            _is_tag_text(key, 1, tag_rules.MAX_KEY_LENGTH)
+            and _is_tag_text(value, 0, tag_rules.MAX_VALUE_LENGTH)
+            and not key.lower().startswith(tag_rules.RESERVED_KEY_PREFIXES)
+        ):
+            raise _tag_error(f"has an invalid tag {json.dumps(key)}", tag_rules.RULE)
+    if len(tags) > tag_rules.MAX_USER_TAGS:
+        raise _tag_error(
+            f"has more than {tag_rules.MAX_USER_TAGS} tags",
+            f"Give at most {tag_rules.MAX_USER_TAGS} tags (AWS allows {tag_rules.MAX_TAGS_PER_RESOURCE}; the"
+            f" extension adds {tag_rules.RESERVED_TAG_COUNT} of its own).",
         )
-        if not valid:
-            raise SmeError(
-                "E-SME-136",
-                f"The tag {key!r}: {value!r} breaks AWS's tag rules.",
-                [
-                    "Keys: 1-128 characters, values: up to 256, both strings of letters, digits, spaces and "
-                    "_ . : / = + - @; keys must not start with 'aws:' or "
-                    f"'{resource_tags.KEY_PREFIX}' (the extension's own tags).",
-                ],
-            )
-        result.append({"Key": key, "Value": value})
-    return result
+    return [{"Key": key, "Value": value} for key, value in tags.items()]
+
+
+def _is_tag_text(text: Any, min_length: int, max_length: int) -> bool:
+    return (
+        isinstance(text, str)
+        and min_length <= len(text) <= max_length
+        and all(_is_tag_character(character) for character in text)
+    )
+
+
+def _is_tag_character(character: str) -> bool:
+    if character.isascii():
+        return character.isalnum() or character == " " or character in tag_rules.ASCII_PUNCTUATION
+    return unicodedata.category(character)[0] in tag_rules.UNICODE_CATEGORIES
+
+
+def _tag_error(problem: str, mitigation: str) -> SmeError:
+    # The training script's words (sme_json_options.out_of_range), so both layers report a tag alike.
+    return SmeError("E-SME-5", f'The value of "tags" {problem}.', [mitigation])
 
 
 # The options with a rule of their own; job name, problem type and objective are checked above, before the rest.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from exasol_sagemaker_extension.declarations import instance_types, job_status, metadata_tables, training_options
+from exasol_sagemaker_extension.declarations import endpoint_compute, job_status, metadata_tables, tags, training_options
 
 MODULE_NAME = "sme_declarations"
 
@@ -56,7 +56,17 @@ def render() -> str:
         "JOB_STATUS_COLUMNS": [
             {"name": c.name, "sql_type": c.sql_type, "stored": c.stored} for c in job_status.JOB_STATUS_COLUMNS
         ],
-        "INSTANCE_TYPE_PATTERN": instance_types.LUA_PATTERN,
+        "INSTANCE_TYPE_PATTERN": endpoint_compute.LUA_PATTERN,
+        "INSTANCE_COUNT_RANGE": endpoint_compute.INSTANCE_COUNT_RANGE,
+        "SERVERLESS_MEMORY_RANGE": endpoint_compute.SERVERLESS_MEMORY_RANGE,
+        "SERVERLESS_MEMORY_STEP": endpoint_compute.SERVERLESS_MEMORY_STEP,
+        "SERVERLESS_CONCURRENCY_RANGE": endpoint_compute.SERVERLESS_CONCURRENCY_RANGE,
+        "TAGS": {
+            "max_tags_per_resource": tags.MAX_TAGS_PER_RESOURCE, "max_user_tags": tags.MAX_USER_TAGS,
+            "max_key_length": tags.MAX_KEY_LENGTH, "max_value_length": tags.MAX_VALUE_LENGTH,
+            "reserved_key_prefixes": tags.RESERVED_KEY_PREFIXES,
+            "disallowed_ascii": tags.LUA_DISALLOWED_ASCII, "rule": tags.RULE,
+        },
         "METADATA_COLUMNS": {t.name: [name for name, _ in t.columns] for t in metadata_tables.METADATA_TABLES},
     }
     lines = [

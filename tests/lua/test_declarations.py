@@ -75,6 +75,58 @@ def test_lua_and_python_agree_on_instance_types(instance_type, valid):
     assert (lua, python) == (["true" if valid else "false"], valid)
 
 
+def python_verdict(check) -> str:
+    """"ok", or the code and message of the SmeError ``check`` raises."""
+    try:
+        check()
+    except SmeError as error:
+        return f"{error.code}: {error.message}"
+    return "ok"
+
+
+@pytest.mark.parametrize(("tags", "valid"), [
+    ({"team": "ml/ops", "cost center": "a_b.c:d/e=f+g-h@i"}, True), ({"k": ""}, True), ({"tëam": "Zürich 3"}, True),
+    ({f"k{i}": "v" for i in range(47)}, True), ({"k" * 128: "v" * 256}, True),
+    ({"aws:owner": "me"}, False), ({"Exasol-SME:schema": "x"}, False), ({"": "v"}, False), ({"k" * 129: "v"}, False),
+    ({"k": "v" * 257}, False), ({"team": "a#b"}, False), ({"team": "a\tb"}, False), ({"t!": "v"}, False),
+    ({f"k{i}": "v" for i in range(48)}, False),
+])
+def test_lua_and_python_agree_on_tags(tags, valid):
+    """The script refuses a tag with the same code and words as the training UDF (which would see it next)."""
+    lua = parse_in_lua({**BASE_OPTIONS, "tags": tags})[0]
+    spec = TrainingSpec(input_s3_uri="s3://my-bucket/in/", output_s3_uri="s3://my-bucket/out/",
+                        options={**{k: BASE_OPTIONS[k] for k in ("job_name", "iam_sagemaker_role",
+                                                                 "target_attribute_name")}, "tags": tags})
+    python = python_verdict(lambda: build_create_request(spec))
+    assert (lua == "ok", python == "ok") == (valid, valid)
+    if not valid:
+        assert python.startswith('E-SME-5: The value of "tags" ') and lua.startswith(python)
+
+
+def test_characters_beyond_ascii_are_left_to_the_udf():
+    """Lua's patterns know only ASCII, so a non-ASCII symbol (not a letter, separator or number) passes the script
+    and is refused by the training UDF, with the code the script uses for the rest of the rule."""
+    assert parse_in_lua({**BASE_OPTIONS, "tags": {"price": "5 €"}}) == ["ok"]
+    spec = TrainingSpec(input_s3_uri="s3://my-bucket/in/", output_s3_uri="s3://my-bucket/out/", options={
+        "job_name": "churn-1", "iam_sagemaker_role": BASE_OPTIONS["iam_sagemaker_role"],
+        "target_attribute_name": "CHURN", "tags": {"price": "5 €"}})
+    assert python_verdict(lambda: build_create_request(spec)).startswith('E-SME-5: The value of "tags" has an invalid')
+
+
+@pytest.mark.parametrize(("count", "valid"), [(1, True), (1000, True), (0, False), (1001, False), (-3, False)])
+def test_lua_and_python_agree_on_the_instance_count(count, valid):
+    """The deploy script checks the count before anything else it needs (a valid one gets as far as the missing
+    schema_name); the deployment UDF checks the same range, both with E-SME-20."""
+    lua = run_snippet("local ok, err = pcall(require('sme_deployment').deploy_on_instances, {instance_type ="
+                      f" 'ml.m5.large', instance_count = {count}, job_name = 'churn-1', endpoint_name = 'ep'}})"
+                      " output(tostring(err))")[0]
+    python = python_verdict(lambda: EndpointCompute(instance_type="ml.m5.large", instance_count=count).validate())
+    assert ("instance_count" not in lua, python == "ok") == (valid, valid)
+    if not valid:
+        assert lua.startswith("E-SME-20: The argument instance_count must be an integer between 1 and 1000.")
+        assert python.startswith("E-SME-20: instance_count must be a whole number between 1 and 1000")
+
+
 def test_adding_a_training_option_is_one_declaration(monkeypatch):
     """An integer option declared once, with an AWS field and a metadata column, and no other edit: its column is in
     the DDL and its forward migration, Lua checks its range, sends it to the training UDF and stores it in the job's

@@ -163,20 +163,28 @@ function M.deploy_on_instances(args)
     end
     return deploy(args, {
         instance_type = instance_type,
-        instance_count = script_args.integer(args.instance_count, "instance_count", 1, 1000),
+        instance_count = script_args.integer(args.instance_count, "instance_count",
+            table.unpack(declarations.INSTANCE_COUNT_RANGE)),
     })
 end
 
 -- args: job_name, endpoint_name, schema_name, memory_size_in_mb, max_concurrency, connection_name, aws_region
 function M.deploy_serverless(args)
-    local memory = script_args.integer(args.memory_size_in_mb, "memory_size_in_mb", 1024, 6144)
-    if memory % 1024 ~= 0 then
-        errors.raise_error("E-SME-20", "The argument memory_size_in_mb must be a multiple of 1024.",
-            { "Use 1024, 2048, 3072, 4096, 5120 or 6144." })
+    local low, high = table.unpack(declarations.SERVERLESS_MEMORY_RANGE)
+    local step = declarations.SERVERLESS_MEMORY_STEP
+    local memory = script_args.integer(args.memory_size_in_mb, "memory_size_in_mb", low, high)
+    if memory % step ~= 0 then
+        local sizes = {}
+        for size = low, high, step do
+            sizes[#sizes + 1] = tostring(size)
+        end
+        errors.raise_error("E-SME-20", "The argument memory_size_in_mb must be a multiple of " .. step .. ".",
+            { "Use " .. table.concat(sizes, ", ", 1, #sizes - 1) .. " or " .. sizes[#sizes] .. "." })
     end
     return deploy(args, {
         memory_size_in_mb = memory,
-        max_concurrency = script_args.integer(args.max_concurrency, "max_concurrency", 1, 200),
+        max_concurrency = script_args.integer(args.max_concurrency, "max_concurrency",
+            table.unpack(declarations.SERVERLESS_CONCURRENCY_RANGE)),
     })
 end
 

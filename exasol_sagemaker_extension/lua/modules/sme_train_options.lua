@@ -105,9 +105,23 @@ local function check_roles(given)
     end
 end
 
--- The extension tags every resource it creates (autopilot/resource_tags.py): AWS's 50 tags less its 3.
-local OWN_TAG_PREFIX = "exasol-sme:"
-local MAX_USER_TAGS = 47
+-- AWS's tag rules (sme_declarations, from declarations/tags.py); characters beyond ASCII are checked by the UDF.
+local TAGS = declarations.TAGS
+
+local function is_valid_tag_text(given, max_length, min_length)
+    local length = text.length(given)
+    return length ~= nil and length >= min_length and length <= max_length
+        and not given:gsub("[\128-\255]", ""):find(TAGS.disallowed_ascii)
+end
+
+local function has_reserved_prefix(key)
+    for _, prefix in ipairs(TAGS.reserved_key_prefixes) do
+        if key:sub(1, #prefix):lower() == prefix then
+            return true
+        end
+    end
+    return false
+end
 
 local function check_tags(tags)
     if tags == nil then
@@ -120,18 +134,15 @@ local function check_tags(tags)
             errors.raise_error("E-SME-4", string.format("The tag %q must have a string value.", key),
                 { "Write tag values as JSON strings." })
         end
-        local key_length, value_length = text.length(key), text.length(value)
-        if key_length == nil or key_length > 128 or key:sub(1, 4):lower() == "aws:"
-            or key:sub(1, #OWN_TAG_PREFIX):lower() == OWN_TAG_PREFIX
-            or value_length == nil or value_length > 256 then
-            options.out_of_range("tags", string.format("has an invalid tag %q", key),
-                "Tag keys have 1 to 128 characters and must not start with aws: or " .. OWN_TAG_PREFIX
-                .. "; values have at most 256.")
+        if not is_valid_tag_text(key, TAGS.max_key_length, 1) or has_reserved_prefix(key)
+            or not is_valid_tag_text(value, TAGS.max_value_length, 0) then
+            options.out_of_range("tags", string.format("has an invalid tag %q", key), TAGS.rule)
         end
     end
-    if count > MAX_USER_TAGS then
-        options.out_of_range("tags", "has more than " .. MAX_USER_TAGS .. " tags", "Give at most " .. MAX_USER_TAGS
-            .. " tags (AWS allows 50; the extension adds 3 of its own).")
+    if count > TAGS.max_user_tags then
+        options.out_of_range("tags", "has more than " .. TAGS.max_user_tags .. " tags", string.format(
+            "Give at most %d tags (AWS allows %d; the extension adds %d of its own).", TAGS.max_user_tags,
+            TAGS.max_tags_per_resource, TAGS.max_tags_per_resource - TAGS.max_user_tags))
     end
     return tags
 end
