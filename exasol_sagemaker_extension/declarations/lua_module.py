@@ -9,7 +9,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from exasol_sagemaker_extension.declarations import endpoint_compute, job_status, metadata_tables, tags, training_options
+from exasol_sagemaker_extension.declarations import (
+    candidates,
+    endpoint_compute,
+    job_status,
+    metadata_tables,
+    tags,
+    training_options,
+)
 
 MODULE_NAME = "sme_declarations"
 
@@ -45,6 +52,11 @@ def _training_options() -> list[dict[str, Any]]:
     ]
 
 
+def _result_columns(columns: Any) -> str:
+    """A script's result column list, as exa.query's result types want it: text columns are UTF8."""
+    return ", ".join(f"{c.name} {c.sql_type}" + (" UTF8" if c.sql_type.startswith("VARCHAR") else "") for c in columns)
+
+
 def render() -> str:
     """The source of ``sme_declarations``; the same declarations always give the same text. The declarations are
     read when called (not bound at import), so the module always reflects them."""
@@ -56,6 +68,8 @@ def render() -> str:
         "JOB_STATUS_COLUMNS": [
             {"name": c.name, "sql_type": c.sql_type, "stored": c.stored} for c in job_status.JOB_STATUS_COLUMNS
         ],
+        "CANDIDATE_RESULT_COLUMNS": _result_columns(candidates.CANDIDATE_COLUMNS),
+        "CANDIDATE_COLUMN_COUNT": len(candidates.CANDIDATE_COLUMNS),
         "INSTANCE_TYPE_PATTERN": endpoint_compute.LUA_PATTERN,
         "INSTANCE_COUNT_RANGE": endpoint_compute.INSTANCE_COUNT_RANGE,
         "SERVERLESS_MEMORY_RANGE": endpoint_compute.SERVERLESS_MEMORY_RANGE,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from exasol_sagemaker_extension.declarations.candidates import CANDIDATE_COLUMNS
 from exasol_sagemaker_extension.declarations.job_status import JOB_STATUS_COLUMNS
 from exasol_sagemaker_extension.installation.identifiers import qualified_name, quote_identifier
 
@@ -35,114 +36,52 @@ class ControlPlaneUdf:
         return f"from {self.module} import {self.class_name}\nrun = {self.class_name}(exa).run\n"
 
 
-# The state of a job as the status and the stop UDF emit it.
-JOB_STATUS_EMITS: tuple[tuple[str, str], ...] = tuple((c.name, c.sql_type) for c in JOB_STATUS_COLUMNS)
+_JSON_ANSWER = "VARCHAR(2000000)"  # RETURNS: one JSON document
+# EMITS: the columns of each UDF that emits rows; the job state and the candidates are declared for Lua too.
+_JOB_STATUS = tuple((c.name, c.sql_type) for c in JOB_STATUS_COLUMNS)
+_CANDIDATES = tuple((c.name, c.sql_type) for c in CANDIDATE_COLUMNS)
+_RESOURCES_DELETED = (("RESOURCE_TYPE", "VARCHAR(32)"), ("RESOURCE_NAME", "VARCHAR(256)"), ("OUTCOME", "VARCHAR(32)"))
+_RESOURCES_RECONCILED = (
+    ("RESOURCE_TYPE", "VARCHAR(32)"), ("RESOURCE_NAME", "VARCHAR(256)"), ("AWS_STATUS", "VARCHAR(32)"),
+    ("JOB_NAME", "VARCHAR(32)"), ("SERVING_ENDPOINT", "VARCHAR(63)"), ("VERDICT", "VARCHAR(32)"),
+    ("ACTION", "VARCHAR(32)"),
+)
+_EXPLANATIONS = (
+    ("CANDIDATE_NAME", "VARCHAR(256)"), ("KIND", "VARCHAR(32)"), ("NAME", "VARCHAR(2000)"), ("VALUE", "DOUBLE"),
+    ("FEATURE_RANK", "DECIMAL(9,0)"), ("DATA_SET", "VARCHAR(16)"),
+)
+_ENDPOINT_METRICS = (
+    ("ENDPOINT_NAME", "VARCHAR(256)"), ("VARIANT_NAME", "VARCHAR(256)"), ("WINDOW_START", "VARCHAR(32)"),
+    ("WINDOW_END", "VARCHAR(32)"), ("INVOCATIONS", "DECIMAL(18,0)"), ("INVOCATION_4XX_ERRORS", "DECIMAL(18,0)"),
+    ("INVOCATION_5XX_ERRORS", "DECIMAL(18,0)"), ("MODEL_LATENCY_AVG_US", "DOUBLE"),
+    ("MODEL_LATENCY_P50_US", "DOUBLE"), ("MODEL_LATENCY_P99_US", "DOUBLE"), ("MODEL_LATENCY_MAX_US", "DOUBLE"),
+)
 
-CONTROL_PLANE_UDFS: tuple[ControlPlaneUdf, ...] = (
+# One row per UDF: its name, its module under exasol_sagemaker_extension.udfs and class, and what it answers
+# (a SQL type: RETURNS it; a column tuple: EMITS those).
+_UDF_TABLE: tuple[tuple[str, str, str, str | tuple[tuple[str, str], ...]], ...] = (
+    ("SME_AUTOPILOT_TRAINING_UDF", "training", "TrainingUdf", _JSON_ANSWER),
+    ("SME_AUTOPILOT_JOB_STATUS_UDF", "job_status", "JobStatusUdf", _JOB_STATUS),
+    ("SME_AUTOPILOT_CANDIDATES_UDF", "candidates", "CandidatesUdf", _CANDIDATES),
+    ("SME_AUTOPILOT_DEPLOYMENT_UDF", "deployment", "DeploymentUdf", _JSON_ANSWER),
+    ("SME_AUTOPILOT_ENDPOINT_DELETION_UDF", "deletion", "EndpointDeletionUdf", _RESOURCES_DELETED),
+    ("SME_AUTOPILOT_BATCH_TRANSFORM_UDF", "batch_transform", "BatchTransformUdf", _JSON_ANSWER),
+    ("SME_AUTOPILOT_RECONCILIATION_UDF", "reconciliation", "ReconciliationUdf", _RESOURCES_RECONCILED),
+    ("SME_AUTOPILOT_ENDPOINT_DESCRIPTION_UDF", "endpoint_description", "EndpointDescriptionUdf", _JSON_ANSWER),
+    ("SME_AUTOPILOT_JOB_STOP_UDF", "job_stopping", "JobStoppingUdf", _JOB_STATUS),
+    ("SME_AUTOPILOT_EXPLANATION_UDF", "explanation", "ExplanationUdf", _EXPLANATIONS),
+    ("SME_AUTOPILOT_ENDPOINT_METRICS_UDF", "endpoint_metrics", "EndpointMetricsUdf", _ENDPOINT_METRICS),
+)
+
+CONTROL_PLANE_UDFS: tuple[ControlPlaneUdf, ...] = tuple(
     ControlPlaneUdf(
-        name="SME_AUTOPILOT_TRAINING_UDF",
-        module="exasol_sagemaker_extension.udfs.training",
-        class_name="TrainingUdf",
-        returns="VARCHAR(2000000)",
-    ),
-    ControlPlaneUdf(
-        name="SME_AUTOPILOT_JOB_STATUS_UDF",
-        module="exasol_sagemaker_extension.udfs.job_status",
-        class_name="JobStatusUdf",
-        emits=JOB_STATUS_EMITS,
-    ),
-    ControlPlaneUdf(
-        name="SME_AUTOPILOT_CANDIDATES_UDF",
-        module="exasol_sagemaker_extension.udfs.candidates",
-        class_name="CandidatesUdf",
-        emits=(
-            ("CANDIDATE_RANK", "DECIMAL(9,0)"),
-            ("CANDIDATE_NAME", "VARCHAR(256)"),
-            ("CANDIDATE_STATUS", "VARCHAR(32)"),
-            ("OBJECTIVE_METRIC_NAME", "VARCHAR(32)"),
-            ("OBJECTIVE_METRIC_VALUE", "DOUBLE"),
-            ("IS_BEST", "BOOLEAN"),
-        ),
-    ),
-    ControlPlaneUdf(
-        name="SME_AUTOPILOT_DEPLOYMENT_UDF",
-        module="exasol_sagemaker_extension.udfs.deployment",
-        class_name="DeploymentUdf",
-        returns="VARCHAR(2000000)",
-    ),
-    ControlPlaneUdf(
-        name="SME_AUTOPILOT_ENDPOINT_DELETION_UDF",
-        module="exasol_sagemaker_extension.udfs.deletion",
-        class_name="EndpointDeletionUdf",
-        emits=(
-            ("RESOURCE_TYPE", "VARCHAR(32)"),
-            ("RESOURCE_NAME", "VARCHAR(256)"),
-            ("OUTCOME", "VARCHAR(32)"),
-        ),
-    ),
-    ControlPlaneUdf(
-        name="SME_AUTOPILOT_BATCH_TRANSFORM_UDF",
-        module="exasol_sagemaker_extension.udfs.batch_transform",
-        class_name="BatchTransformUdf",
-        returns="VARCHAR(2000000)",
-    ),
-    ControlPlaneUdf(
-        name="SME_AUTOPILOT_RECONCILIATION_UDF",
-        module="exasol_sagemaker_extension.udfs.reconciliation",
-        class_name="ReconciliationUdf",
-        emits=(
-            ("RESOURCE_TYPE", "VARCHAR(32)"),
-            ("RESOURCE_NAME", "VARCHAR(256)"),
-            ("AWS_STATUS", "VARCHAR(32)"),
-            ("JOB_NAME", "VARCHAR(32)"),
-            ("SERVING_ENDPOINT", "VARCHAR(63)"),
-            ("VERDICT", "VARCHAR(32)"),
-            ("ACTION", "VARCHAR(32)"),
-        ),
-    ),
-    ControlPlaneUdf(
-        name="SME_AUTOPILOT_ENDPOINT_DESCRIPTION_UDF",
-        module="exasol_sagemaker_extension.udfs.endpoint_description",
-        class_name="EndpointDescriptionUdf",
-        returns="VARCHAR(2000000)",
-    ),
-    ControlPlaneUdf(
-        name="SME_AUTOPILOT_JOB_STOP_UDF",
-        module="exasol_sagemaker_extension.udfs.job_stopping",
-        class_name="JobStoppingUdf",
-        emits=JOB_STATUS_EMITS,
-    ),
-    ControlPlaneUdf(
-        name="SME_AUTOPILOT_EXPLANATION_UDF",
-        module="exasol_sagemaker_extension.udfs.explanation",
-        class_name="ExplanationUdf",
-        emits=(
-            ("CANDIDATE_NAME", "VARCHAR(256)"),
-            ("KIND", "VARCHAR(32)"),
-            ("NAME", "VARCHAR(2000)"),
-            ("VALUE", "DOUBLE"),
-            ("FEATURE_RANK", "DECIMAL(9,0)"),
-            ("DATA_SET", "VARCHAR(16)"),
-        ),
-    ),
-    ControlPlaneUdf(
-        name="SME_AUTOPILOT_ENDPOINT_METRICS_UDF",
-        module="exasol_sagemaker_extension.udfs.endpoint_metrics",
-        class_name="EndpointMetricsUdf",
-        emits=(
-            ("ENDPOINT_NAME", "VARCHAR(256)"),
-            ("VARIANT_NAME", "VARCHAR(256)"),
-            ("WINDOW_START", "VARCHAR(32)"),
-            ("WINDOW_END", "VARCHAR(32)"),
-            ("INVOCATIONS", "DECIMAL(18,0)"),
-            ("INVOCATION_4XX_ERRORS", "DECIMAL(18,0)"),
-            ("INVOCATION_5XX_ERRORS", "DECIMAL(18,0)"),
-            ("MODEL_LATENCY_AVG_US", "DOUBLE"),
-            ("MODEL_LATENCY_P50_US", "DOUBLE"),
-            ("MODEL_LATENCY_P99_US", "DOUBLE"),
-            ("MODEL_LATENCY_MAX_US", "DOUBLE"),
-        ),
-    ),
+        name=name,
+        module=f"exasol_sagemaker_extension.udfs.{module}",
+        class_name=class_name,
+        returns=answer if isinstance(answer, str) else None,
+        emits=() if isinstance(answer, str) else answer,
+    )
+    for name, module, class_name, answer in _UDF_TABLE
 )
 
 

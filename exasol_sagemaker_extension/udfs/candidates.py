@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from exasol_sagemaker_extension.autopilot.candidates import list_candidates
+from exasol_sagemaker_extension.declarations.candidates import CANDIDATE_COLUMNS
 from exasol_sagemaker_extension.udfs.request import UdfRequest
 
 
 class CandidatesUdf:
-    """SCALAR … EMITS (CANDIDATE_RANK, CANDIDATE_NAME, CANDIDATE_STATUS, OBJECTIVE_METRIC_NAME,
-    OBJECTIVE_METRIC_VALUE, IS_BEST)."""
+    """SCALAR … EMITS the declared candidate columns (declarations/candidates.py), in their order."""
 
     def __init__(self, exa: Any) -> None:
         self._exa = exa
@@ -19,11 +19,4 @@ class CandidatesUdf:
         request = UdfRequest(ctx[0])
         job_name = request.text("job_name", required=True) or ""
         for candidate in list_candidates(request.aws_session(self._exa), job_name):
-            ctx.emit(
-                candidate.rank,
-                candidate.name,
-                candidate.status,
-                candidate.objective_metric_name,
-                candidate.objective_metric_value,
-                candidate.is_best,
-            )
+            ctx.emit(*(getattr(candidate, column.attribute) for column in CANDIDATE_COLUMNS))

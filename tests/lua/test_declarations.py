@@ -17,6 +17,7 @@ from exasol_sagemaker_extension.declarations.training_options import TrainingOpt
 from exasol_sagemaker_extension.installation.metadata_ddl import render_create_table, render_migrations
 from exasol_sagemaker_extension.installation.lua_scripts import render_lua_script
 from exasol_sagemaker_extension.installation.scripts import ENTRY_SCRIPTS
+from exasol_sagemaker_extension.installation.udf_ddl import CONTROL_PLANE_UDFS
 from exasol_sagemaker_extension.errors import SmeError
 
 from lua_harness import ScriptedDatabase, rows, run_entry, run_snippet, udf_call
@@ -58,6 +59,13 @@ def test_lua_reads_the_same_lists_python_declares():
         list(training_options.PROBLEM_TYPES), list(training_options.MODES),
         list(training_options.OBJECTIVES_BY_PROBLEM_TYPE["Regression"]), len(training_options.TRAINING_OPTIONS),
     ]
+
+
+def test_the_candidates_script_returns_the_columns_the_candidates_udf_emits():
+    emits = next(u for u in CONTROL_PLANE_UDFS if u.name == "SME_AUTOPILOT_CANDIDATES_UDF").emits
+    lua = run_snippet("local c = require('sme_candidates') output(c.RESULT_COLUMNS)")[0]
+    assert lua.replace(" UTF8", "") == ", ".join(f"{name} {sql_type}" for name, sql_type in emits)
+    assert [name for name, _ in emits][:2] == ["CANDIDATE_RANK", "CANDIDATE_NAME"]
 
 
 @pytest.mark.parametrize(("instance_type", "valid"), [

@@ -3,11 +3,12 @@
 local polling = require("sme_polling")
 local control_plane = require("sme_control_plane")
 local values = require("sme_values")
+local declarations = require("sme_declarations")
 
 local M = {}
 
-M.RESULT_COLUMNS = "CANDIDATE_RANK DECIMAL(9,0), CANDIDATE_NAME VARCHAR(256) UTF8, CANDIDATE_STATUS VARCHAR(32) UTF8,"
-    .. " OBJECTIVE_METRIC_NAME VARCHAR(32) UTF8, OBJECTIVE_METRIC_VALUE DOUBLE, IS_BEST BOOLEAN"
+-- The candidates UDF's columns, returned as they come (sme_declarations, from declarations/candidates.py).
+M.RESULT_COLUMNS = declarations.CANDIDATE_RESULT_COLUMNS
 
 function M.list(job_name, connection_name, aws_region)
     local result = polling.job_udf_call("SME_AUTOPILOT_CANDIDATES_UDF", job_name, connection_name, aws_region,
@@ -19,7 +20,7 @@ function M.list(job_name, connection_name, aws_region)
                     .. " job has trained models." },
             }
         end)
-    local rows = control_plane.plain_rows(result, 6)
+    local rows = control_plane.plain_rows(result, declarations.CANDIDATE_COLUMN_COUNT)
     table.sort(rows, function(a, b)
         return (values.to_number(a[1]) or math.huge) < (values.to_number(b[1]) or math.huge)
     end)
