@@ -10,12 +10,12 @@ import json
 from typing import Any
 
 from exasol_sagemaker_extension.declarations import (
-    candidates,
     endpoint_compute,
     job_status,
     metadata_tables,
     tags,
     training_options,
+    udf_results,
 )
 
 MODULE_NAME = "sme_declarations"
@@ -52,9 +52,10 @@ def _training_options() -> list[dict[str, Any]]:
     ]
 
 
-def _result_columns(columns: Any) -> str:
-    """A script's result column list, as exa.query's result types want it: text columns are UTF8."""
-    return ", ".join(f"{c.name} {c.sql_type}" + (" UTF8" if c.sql_type.startswith("VARCHAR") else "") for c in columns)
+def _result_columns(columns: udf_results.Columns) -> str:
+    """A script's result column list, as a script's result types are written: text columns are UTF8."""
+    return ", ".join(f"{name} {sql_type}" + (" UTF8" if sql_type.startswith("VARCHAR") else "")
+                     for name, sql_type in columns)
 
 
 def render() -> str:
@@ -68,8 +69,8 @@ def render() -> str:
         "JOB_STATUS_COLUMNS": [
             {"name": c.name, "sql_type": c.sql_type, "stored": c.stored} for c in job_status.JOB_STATUS_COLUMNS
         ],
-        "CANDIDATE_RESULT_COLUMNS": _result_columns(candidates.CANDIDATE_COLUMNS),
-        "CANDIDATE_COLUMN_COUNT": len(candidates.CANDIDATE_COLUMNS),
+        "UDF_RESULT_COLUMNS": {udf: _result_columns(c) for udf, c in udf_results.RETURNED_AS_EMITTED.items()},
+        "UDF_COLUMN_COUNTS": {udf: len(c) for udf, c in udf_results.RETURNED_AS_EMITTED.items()},
         "INSTANCE_TYPE_PATTERN": endpoint_compute.LUA_PATTERN,
         "INSTANCE_COUNT_RANGE": endpoint_compute.INSTANCE_COUNT_RANGE,
         "SERVERLESS_MEMORY_RANGE": endpoint_compute.SERVERLESS_MEMORY_RANGE,

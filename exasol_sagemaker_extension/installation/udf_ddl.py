@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from exasol_sagemaker_extension.declarations.candidates import CANDIDATE_COLUMNS
+from exasol_sagemaker_extension.declarations import udf_results
 from exasol_sagemaker_extension.declarations.job_status import JOB_STATUS_COLUMNS
 from exasol_sagemaker_extension.installation.identifiers import qualified_name, quote_identifier
 
@@ -37,19 +37,8 @@ class ControlPlaneUdf:
 
 
 _JSON_ANSWER = "VARCHAR(2000000)"  # RETURNS: one JSON document
-# EMITS: the columns of each UDF that emits rows; the job state and the candidates are declared for Lua too.
+# EMITS: the columns of each UDF that emits rows; those a script returns are declared for Lua too (declarations/).
 _JOB_STATUS = tuple((c.name, c.sql_type) for c in JOB_STATUS_COLUMNS)
-_CANDIDATES = tuple((c.name, c.sql_type) for c in CANDIDATE_COLUMNS)
-_RESOURCES_DELETED = (("RESOURCE_TYPE", "VARCHAR(32)"), ("RESOURCE_NAME", "VARCHAR(256)"), ("OUTCOME", "VARCHAR(32)"))
-_RESOURCES_RECONCILED = (
-    ("RESOURCE_TYPE", "VARCHAR(32)"), ("RESOURCE_NAME", "VARCHAR(256)"), ("AWS_STATUS", "VARCHAR(32)"),
-    ("JOB_NAME", "VARCHAR(32)"), ("SERVING_ENDPOINT", "VARCHAR(63)"), ("VERDICT", "VARCHAR(32)"),
-    ("ACTION", "VARCHAR(32)"),
-)
-_EXPLANATIONS = (
-    ("CANDIDATE_NAME", "VARCHAR(256)"), ("KIND", "VARCHAR(32)"), ("NAME", "VARCHAR(2000)"), ("VALUE", "DOUBLE"),
-    ("FEATURE_RANK", "DECIMAL(9,0)"), ("DATA_SET", "VARCHAR(16)"),
-)
 _ENDPOINT_METRICS = (
     ("ENDPOINT_NAME", "VARCHAR(256)"), ("VARIANT_NAME", "VARCHAR(256)"), ("WINDOW_START", "VARCHAR(32)"),
     ("WINDOW_END", "VARCHAR(32)"), ("INVOCATIONS", "DECIMAL(18,0)"), ("INVOCATION_4XX_ERRORS", "DECIMAL(18,0)"),
@@ -62,14 +51,14 @@ _ENDPOINT_METRICS = (
 _UDF_TABLE: tuple[tuple[str, str, str, str | tuple[tuple[str, str], ...]], ...] = (
     ("SME_AUTOPILOT_TRAINING_UDF", "training", "TrainingUdf", _JSON_ANSWER),
     ("SME_AUTOPILOT_JOB_STATUS_UDF", "job_status", "JobStatusUdf", _JOB_STATUS),
-    ("SME_AUTOPILOT_CANDIDATES_UDF", "candidates", "CandidatesUdf", _CANDIDATES),
+    ("SME_AUTOPILOT_CANDIDATES_UDF", "candidates", "CandidatesUdf", udf_results.CANDIDATES),
     ("SME_AUTOPILOT_DEPLOYMENT_UDF", "deployment", "DeploymentUdf", _JSON_ANSWER),
-    ("SME_AUTOPILOT_ENDPOINT_DELETION_UDF", "deletion", "EndpointDeletionUdf", _RESOURCES_DELETED),
+    ("SME_AUTOPILOT_ENDPOINT_DELETION_UDF", "deletion", "EndpointDeletionUdf", udf_results.RESOURCES_DELETED),
     ("SME_AUTOPILOT_BATCH_TRANSFORM_UDF", "batch_transform", "BatchTransformUdf", _JSON_ANSWER),
-    ("SME_AUTOPILOT_RECONCILIATION_UDF", "reconciliation", "ReconciliationUdf", _RESOURCES_RECONCILED),
+    ("SME_AUTOPILOT_RECONCILIATION_UDF", "reconciliation", "ReconciliationUdf", udf_results.RESOURCES_RECONCILED),
     ("SME_AUTOPILOT_ENDPOINT_DESCRIPTION_UDF", "endpoint_description", "EndpointDescriptionUdf", _JSON_ANSWER),
     ("SME_AUTOPILOT_JOB_STOP_UDF", "job_stopping", "JobStoppingUdf", _JOB_STATUS),
-    ("SME_AUTOPILOT_EXPLANATION_UDF", "explanation", "ExplanationUdf", _EXPLANATIONS),
+    ("SME_AUTOPILOT_EXPLANATION_UDF", "explanation", "ExplanationUdf", udf_results.EXPLANATIONS),
     ("SME_AUTOPILOT_ENDPOINT_METRICS_UDF", "endpoint_metrics", "EndpointMetricsUdf", _ENDPOINT_METRICS),
 )
 

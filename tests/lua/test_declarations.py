@@ -61,11 +61,14 @@ def test_lua_reads_the_same_lists_python_declares():
     ]
 
 
-def test_the_candidates_script_returns_the_columns_the_candidates_udf_emits():
-    emits = next(u for u in CONTROL_PLANE_UDFS if u.name == "SME_AUTOPILOT_CANDIDATES_UDF").emits
-    lua = run_snippet("local c = require('sme_candidates') output(c.RESULT_COLUMNS)")[0]
-    assert lua.replace(" UTF8", "") == ", ".join(f"{name} {sql_type}" for name, sql_type in emits)
-    assert [name for name, _ in emits][:2] == ["CANDIDATE_RANK", "CANDIDATE_NAME"]
+@pytest.mark.parametrize(("module", "udf"), [
+    ("sme_candidates", "SME_AUTOPILOT_CANDIDATES_UDF"), ("sme_deletion", "SME_AUTOPILOT_ENDPOINT_DELETION_UDF"),
+    ("sme_reconciliation", "SME_AUTOPILOT_RECONCILIATION_UDF"), ("sme_explanations", "SME_AUTOPILOT_EXPLANATION_UDF"),
+])
+def test_a_script_returns_the_columns_its_udf_emits(module, udf):
+    emits = next(u for u in CONTROL_PLANE_UDFS if u.name == udf).emits
+    lua = run_snippet(f"output(require('{module}').RESULT_COLUMNS)")[0]
+    assert emits and lua.replace(" UTF8", "") == ", ".join(f"{name} {sql_type}" for name, sql_type in emits)
 
 
 @pytest.mark.parametrize(("instance_type", "valid"), [

@@ -7,11 +7,13 @@ local declarations = require("sme_declarations")
 
 local M = {}
 
--- The candidates UDF's columns, returned as they come (sme_declarations, from declarations/candidates.py).
-M.RESULT_COLUMNS = declarations.CANDIDATE_RESULT_COLUMNS
+local UDF = "SME_AUTOPILOT_CANDIDATES_UDF"
+
+-- The UDF's columns, returned as they come (sme_declarations, from declarations/udf_results.py).
+M.RESULT_COLUMNS = declarations.UDF_RESULT_COLUMNS[UDF]
 
 function M.list(job_name, connection_name, aws_region)
-    local result = polling.job_udf_call("SME_AUTOPILOT_CANDIDATES_UDF", job_name, connection_name, aws_region,
+    local result = polling.job_udf_call(UDF, job_name, connection_name, aws_region,
         function(name)
             return {
                 code = "E-SME-25",
@@ -20,7 +22,7 @@ function M.list(job_name, connection_name, aws_region)
                     .. " job has trained models." },
             }
         end)
-    local rows = control_plane.plain_rows(result, declarations.CANDIDATE_COLUMN_COUNT)
+    local rows = control_plane.plain_rows(result, declarations.UDF_COLUMN_COUNTS[UDF])
     table.sort(rows, function(a, b)
         return (values.to_number(a[1]) or math.huge) < (values.to_number(b[1]) or math.huge)
     end)

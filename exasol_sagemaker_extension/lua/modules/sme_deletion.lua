@@ -12,10 +12,12 @@ local endpoints_metadata = require("sme_endpoints_metadata")
 local control_plane = require("sme_control_plane")
 local model_connection = require("sme_model_connection")
 local values = require("sme_values")
+local declarations = require("sme_declarations")
 
 local M = {}
 
-M.RESULT_COLUMNS = "RESOURCE_TYPE VARCHAR(32) UTF8, RESOURCE_NAME VARCHAR(256) UTF8, OUTCOME VARCHAR(32) UTF8"
+-- The UDF's columns, returned as they come (sme_declarations, from declarations/udf_results.py).
+M.RESULT_COLUMNS = declarations.UDF_RESULT_COLUMNS["SME_AUTOPILOT_ENDPOINT_DELETION_UDF"]
 
 local function delete_resources(endpoint_name, aws)
     local result = control_plane.call("SME_AUTOPILOT_ENDPOINT_DELETION_UDF",

@@ -4,13 +4,14 @@
 local polling = require("sme_polling")
 local control_plane = require("sme_control_plane")
 local values = require("sme_values")
+local declarations = require("sme_declarations")
 
 local M = {}
 
-M.RESULT_COLUMNS = "CANDIDATE_NAME VARCHAR(256) UTF8, KIND VARCHAR(32) UTF8, NAME VARCHAR(2000) UTF8,"
-    .. " VALUE DOUBLE, FEATURE_RANK DECIMAL(9,0), DATA_SET VARCHAR(16) UTF8"
+-- The UDF's columns, returned as they come (sme_declarations, from declarations/udf_results.py).
+M.RESULT_COLUMNS = declarations.UDF_RESULT_COLUMNS["SME_AUTOPILOT_EXPLANATION_UDF"]
 
-local COLUMN_COUNT = 6
+local COLUMN_COUNT = declarations.UDF_COLUMN_COUNTS["SME_AUTOPILOT_EXPLANATION_UDF"]
 local KIND_ORDER = { FEATURE_IMPORTANCE = 1, METRIC = 2 }
 
 -- SQL gives no order to the rows a UDF emits: features by rank, then metrics by data set and name.

@@ -9,12 +9,12 @@ local script_args = require("sme_script_args")
 local jobs_metadata = require("sme_jobs_metadata")
 local endpoints_metadata = require("sme_endpoints_metadata")
 local control_plane = require("sme_control_plane")
+local declarations = require("sme_declarations")
 
 local M = {}
 
-M.RESULT_COLUMNS = "RESOURCE_TYPE VARCHAR(32) UTF8, RESOURCE_NAME VARCHAR(256) UTF8, AWS_STATUS VARCHAR(32) UTF8,"
-    .. " JOB_NAME VARCHAR(32) UTF8, SERVING_ENDPOINT VARCHAR(63) UTF8, VERDICT VARCHAR(32) UTF8,"
-    .. " ACTION VARCHAR(32) UTF8"
+-- The UDF's columns, returned as they come (sme_declarations, from declarations/udf_results.py).
+M.RESULT_COLUMNS = declarations.UDF_RESULT_COLUMNS["SME_AUTOPILOT_RECONCILIATION_UDF"]
 
 local ACTIONS = { list = false, delete_orphans = true }
 
