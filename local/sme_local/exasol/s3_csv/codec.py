@@ -11,14 +11,15 @@ number in the file and the column.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Sequence
 
 from sme_local.exasol.s3_csv.compression import compress_for, decompress_for
-from sme_local.exasol.s3_csv.csv_text import CsvSyntaxError, parse_records, render_record
+from sme_local.exasol.s3_csv.csv_text import CsvSyntaxError, parse_records, render_columns, render_record
 from sme_local.exasol.s3_csv.errors import SYNTAX_SQL_CODE, CsvTransferError
 from sme_local.exasol.s3_csv.options import CsvOptions
 from sme_local.exasol.s3_csv.sql_types import ColumnType
-from sme_local.exasol.s3_csv.value_format import DEFAULT_STYLE, ValueStyle, format_value
+from sme_local.exasol.s3_csv.value_format import DEFAULT_STYLE, ValueStyle, format_column
 from sme_local.exasol.s3_csv.value_parse import BadValue, parse_value
 
 
@@ -44,8 +45,8 @@ def render_file(names: Sequence[str], rows: Sequence[Sequence[object]], types: S
     """The bytes of one exported file: header (WITH COLUMN NAMES), records, encoding, compression. ``style``
     holds the session's NLS settings, which Exasol's EXPORT applies to numbers and dates."""
     header = render_record(list(names), options) if options.with_column_names else ""
-    text = header + "".join(render_record(_format_row(row, types, file_name, style), options) for row in rows)
-    return compress_for(file_name, _encode(text, options, url))
+    return compress_for(file_name, _encode(header + render_columns(_format_columns(rows, types, file_name, style),
+                                                                   options), options, url))
 
 
 def parse_file(data: bytes, types: Sequence[ColumnType], options: CsvOptions, file_name: str, url: str,
@@ -75,11 +76,13 @@ def parse_file(data: bytes, types: Sequence[ColumnType], options: CsvOptions, fi
     return rows
 
 
-def _format_row(row: Sequence[object], types: Sequence[ColumnType], file_name: str,
-                style: ValueStyle) -> list[str | None]:
-    if len(row) != len(types):
-        raise CsvTransferError(f"row with {len(row)} values for {len(types)} columns while exporting '{file_name}'")
-    return [None if value is None else format_value(value, column, style) for value, column in zip(row, types)]
+def _format_columns(rows: Sequence[Sequence[object]], types: Sequence[ColumnType], file_name: str,
+                    style: ValueStyle) -> list[list[str | None]]:
+    """The field texts column by column (``render_columns``' input)."""
+    wrong = set(map(len, rows)) - {len(types)}
+    if wrong:
+        raise CsvTransferError(f"row with {min(wrong)} values for {len(types)} columns while exporting '{file_name}'")
+    return [format_column(list(map(itemgetter(index), rows)), column, style) for index, column in enumerate(types)]
 
 
 def _encode(text: str, options: CsvOptions, url: str) -> bytes:

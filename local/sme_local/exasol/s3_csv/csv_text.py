@@ -70,6 +70,37 @@ def render_record(fields: Sequence[str | None], options: CsvOptions) -> str:
     return body + options.row_separator_text
 
 
+def render_columns(columns: Sequence[Sequence[str | None]], options: CsvOptions) -> str:
+    """Whole records from column-wise field texts (every column as long as the others), each record with its
+    row separator. The same fields as ``render_record`` per row, decided per column: with DELIMIT=AUTO one
+    regular-expression search over a column's joined texts shows whether any field needs delimiters, so a
+    numeric column costs no step per field."""
+    if not columns or not columns[0]:
+        return ""
+    rendered = [_render_column(texts, options, starts_record=index == 0) for index, texts in enumerate(columns)]
+    end = options.row_separator_text
+    return end.join(map(options.column_separator.join, zip(*rendered))) + end
+
+
+def _render_column(texts: Sequence[str | None], options: CsvOptions, starts_record: bool) -> list[str]:
+    null = options.null
+    if options.delimit is Delimit.AUTO:
+        present = [text for text in texts if text is not None]
+        special = _special_characters(options.column_separator, options.column_delimiter)
+        joined = _JOINER.join(present)
+        if (special.search(_JOINER) is None and special.search(joined) is None
+                and not {"", null}.intersection(present)
+                and not (starts_record and (_JOINER + "#") in (_JOINER + joined))):
+            return [null if text is None else text for text in texts]
+    # Columns that need delimiters are mostly categories: each distinct text is rendered once.
+    rendered = {text: render_field(text, options, starts_record) for text in set(texts)}
+    return list(map(rendered.__getitem__, texts))
+
+
+# Joins a column's texts for one search; never a separator or delimiter character (checked) nor whitespace.
+_JOINER = "\x00"
+
+
 def parse_records(text: str, options: CsvOptions) -> Iterator[tuple[int, list[Field] | None]]:
     """Yield ``(record number, fields)`` for every record; comment records yield ``None`` as fields."""
     parser = _Parser(text, options)

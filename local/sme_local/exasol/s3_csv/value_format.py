@@ -19,7 +19,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
+from typing import Callable, Sequence
 
 from sme_local.exasol.catalog.parameters import NLS_DEFAULTS
 from sme_local.exasol.s3_csv.errors import CsvTransferError
@@ -87,6 +87,20 @@ def format_value(value: object, column: ColumnType, style: ValueStyle = DEFAULT_
     return text
 
 
+def format_column(values: Sequence[object], column: ColumnType, style: ValueStyle = DEFAULT_STYLE) -> list[str | None]:
+    """``format_value`` for a whole column (None stays None). EXPORT formats millions of values, so the common
+    cases take one C-level step per value: DOUBLE columns of floats (``float.__repr__``), integral DECIMALs of
+    ints (``int.__repr__``) and strings in the default style. Anything else, including a value that fails, goes
+    through ``format_value``, which raises the same error as for a single value."""
+    fast = _FAST_FORMATTERS.get(column.kind) if style == DEFAULT_STYLE else None
+    if fast is not None and set(map(type, values)) <= {fast[0], type(None)}:
+        texts = (list(map(fast[1], values)) if None not in values
+                 else [None if value is None else fast[1](value) for value in values])
+        if column.kind is not Kind.DOUBLE or not _NON_FINITE.intersection(texts):
+            return texts
+    return [None if value is None else format_value(value, column, style) for value in values]
+
+
 def format_decimal(value: Decimal) -> str:
     """Plain notation, no exponent, no trailing zeros after the point, ``0`` for any zero."""
     if value == 0:
@@ -137,6 +151,15 @@ def _timestamp(value: object) -> str | None:
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
+
+# kind -> (the only Python type the fast path takes, its formatter); bool is no int here: type() is exact.
+_FAST_FORMATTERS: dict[Kind, tuple[type, Callable[[object], str]]] = {
+    Kind.DOUBLE: (float, float.__repr__),
+    Kind.DECIMAL: (int, int.__repr__),
+    Kind.VARCHAR: (str, str.__str__),
+    Kind.CHAR: (str, str.__str__),
+}
+_NON_FINITE = {"nan", "inf", "-inf"}
 
 _FORMATTERS = {
     Kind.DECIMAL: _decimal,
