@@ -76,13 +76,27 @@ def input_groups(draw):
     return kinds, columns, row_count, start, stop, start_col
 
 
+def windowed(row_count: int, wire: list, window_rows: int) -> InputGroup:
+    """The group as a VM gets it: the first ``window_rows`` rows, the others fetched window by window."""
+
+    def fetch(start: int, stop: int) -> tuple:
+        assert 0 <= start < stop <= row_count
+        return (stop - start, [encode_values(column[0], decode_values(column)[start:stop]) for column in wire])
+
+    return InputGroup(row_count, fetch(0, min(row_count, window_rows)) if row_count else (0, wire), fetch,
+                      window_rows)
+
+
 @settings(max_examples=150, deadline=None)
-@given(input_groups())
-def test_get_dataframe_equals_the_list_of_rows_frame(case):
+@given(input_groups(), st.integers(1, 12), st.booleans())
+def test_get_dataframe_equals_the_list_of_rows_frame(case, window_rows, moved):
     kinds, columns, row_count, start, stop, start_col = case
     wire = [encode_values(kind, values) for kind, values in zip(kinds, columns)]
     names = [f"c{i}" for i in range(len(kinds))][start_col:]
-    frame = build_dataframe(InputGroup((row_count, wire)), start, stop, start_col, names)
+    group = windowed(row_count, wire, window_rows)
+    if moved and wire and row_count:  # a row read beyond the first window moved the window away from start
+        group.value(0, row_count - 1)
+    frame = build_dataframe(group, start, stop, start_col, names)
     rows = [list(row) for row in zip(*[decode_values(column) for column in wire])] if wire else [[]] * row_count
     expected = pandas.DataFrame([row[start_col:] for row in rows[start:stop]], columns=names)
     pandas.testing.assert_frame_equal(frame, expected, check_exact=True)
@@ -96,9 +110,9 @@ def test_get_dataframe_equals_the_list_of_rows_frame(case):
 
 def test_get_dataframe_keeps_duplicate_names_and_builds_no_column_frames():
     wire = [encode_values(INT64, [1, 2]), encode_values(STRING, ["a", None])]
-    frame = build_dataframe(InputGroup((2, wire)), 0, 2, 0, ["A", "A"])
+    frame = build_dataframe(windowed(2, wire, 2), 0, 2, 0, ["A", "A"])
     assert list(frame.columns) == ["A", "A"] and frame.iloc[1, 1] is None
-    empty = build_dataframe(InputGroup((2, wire)), 0, 2, 2, [])
+    empty = build_dataframe(windowed(2, wire, 2), 0, 2, 2, [])
     pandas.testing.assert_frame_equal(empty, pandas.DataFrame([[], []], columns=[]))
 
 

@@ -88,6 +88,12 @@ class ColumnBatch:
     def take(self, indices: numpy.ndarray) -> ColumnBatch:
         return ColumnBatch(len(indices), [column.take(indices) for column in self.columns])
 
+    def rows(self, start: int, stop: int) -> ColumnBatch:
+        """Rows ``start:stop`` (views, no copy)."""
+        return ColumnBatch(len(range(self.row_count)[start:stop]), [
+            ColumnArray(column.kind, column.data[start:stop], None if column.nulls is None else column.nulls[start:stop])
+            for column in self.columns])
+
     @staticmethod
     def concat(batches: Sequence[ColumnBatch], kinds: Sequence[str]) -> ColumnBatch:
         columns = [ColumnArray.concat([batch.columns[index] for batch in batches], kind)

@@ -50,7 +50,7 @@ class UdfExecutor:
         runtime, inputs = self._prepare(script, input_columns, session)
         kinds = [_wire_kind(column) for column in inputs]
         outputs, results = self._run(script, runtime, inputs, emits, session, [len(rows) for rows in groups],
-                                     lambda index: encode_rows(kinds, groups[index]))
+                                     lambda index, start, stop: encode_rows(kinds, groups[index][start:stop]))
         return outputs, [[row for batch in batches for row in decode_rows(batch)] for batches in results]
 
     def run_batches(self, script: UdfScript, input_columns: Sequence[UdfColumn], groups: Sequence[ColumnBatch],
@@ -66,7 +66,7 @@ class UdfExecutor:
                 raise UdfError(f"F-EMU-UDF-11: input batch of {_label(script)} has columns {actual}, expected "
                                f"{expected} (emulator bug).")
         outputs, results = self._run(script, runtime, inputs, emits, session, [b.row_count for b in groups],
-                                     lambda index: groups[index].wire())
+                                     lambda index, start, stop: groups[index].rows(start, stop).wire())
         kinds = [_wire_kind(column) for column in outputs]
         return outputs, [ColumnBatch.concat([ColumnBatch.from_wire(batch) for batch in batches], kinds)
                          for batches in results]
@@ -78,9 +78,9 @@ class UdfExecutor:
 
     def _run(self, script: UdfScript, runtime: LanguageRuntime, inputs: list[UdfColumn],
              emits: Sequence[UdfColumn] | None, session: UdfSession, group_sizes: list[int],
-             payload: Callable[[int], Batch]) -> tuple[list[UdfColumn], list[list[Batch]]]:
-        """Run the non-empty groups (``payload`` encodes one when a VM takes it); per group the output batches
-        its VM sent."""
+             payload: Callable[[int, int, int], Batch]) -> tuple[list[UdfColumn], list[list[Batch]]]:
+        """Run the non-empty groups (``payload(group, start, stop)`` encodes rows of one when its VM wants them);
+        per group the output batches its VM sent."""
         outputs = self._effective_outputs(script, inputs, emits, session, runtime)
         results: list[list[Batch]] = [[] for _ in group_sizes]
         work = [index for index, size in enumerate(group_sizes) if size]
@@ -93,7 +93,8 @@ class UdfExecutor:
             init = self._vm_init(runtime, script, inputs, outputs, session, vm_index)
             return self._start_worker(runtime, init, session, deadline, script)
 
-        _ParallelCall(start, self._stop_worker, payload, work, results).execute(vm_count)
+        _ParallelCall(start, self._stop_worker, _GroupInput(payload, group_sizes, self._chunk_rows), work,
+                      results).execute(vm_count)
         return outputs, results
 
     def default_output_columns(self, script: UdfScript, input_columns: Sequence[UdfColumn],
@@ -198,11 +199,36 @@ class UdfExecutor:
         return "/buckets/" + directory.relative_to(self._bucketfs_root).as_posix()
 
 
+class _GroupInput:
+    """The rows of the groups as the VMs read them: a group's first window goes with it, the others on request
+    (``vm.input_group``), so no worker ever holds a whole large group."""
+
+    def __init__(self, payload: Callable[[int, int, int], Batch], sizes: list[int], window_rows: int) -> None:
+        self._payload = payload
+        self._sizes = sizes
+        self._window_rows = window_rows
+
+    def message(self, index: int) -> tuple:
+        size = self._sizes[index]
+        return (protocol.GROUP, size, self._payload(index, 0, min(size, self._window_rows)))
+
+    def rows(self, index: int) -> Callable[[int, int], Batch]:
+        size = self._sizes[index]
+
+        def window(start: int, stop: int) -> Batch:
+            if not 0 <= start < stop <= size:
+                raise UdfError(f"F-EMU-UDF-11: UDF worker asked for input rows {start}:{stop} of a group of {size} "
+                               "(emulator bug).")
+            return self._payload(index, start, stop)
+
+        return window
+
+
 class _ParallelCall:
     """One run() of a script: ``vm_count`` VMs, each taking the next unprocessed group until none is left."""
 
     def __init__(self, start: Callable[[int], WorkerProcess], stop: Callable[[WorkerProcess], None],
-                 payload: Callable[[int], Batch], work: list[int], results: list[list[Batch]]) -> None:
+                 payload: _GroupInput, work: list[int], results: list[list[Batch]]) -> None:
         self._start = start
         self._stop = stop
         self._payload = payload
@@ -239,7 +265,8 @@ class _ParallelCall:
                 except queue.Empty:
                     break
                 batches: list[Batch] = []
-                worker.exchange((protocol.GROUP, self._payload(index)), protocol.GROUP_DONE, batches.append)
+                worker.exchange(self._payload.message(index), protocol.GROUP_DONE, batches.append,
+                                self._payload.rows(index))
                 self._results[index] = batches
             if not self._failed.is_set():
                 worker.exchange((protocol.FINISH,), protocol.FINISHED)

@@ -67,9 +67,11 @@ class WorkerProcess:
     def pid(self) -> int:
         return self._process.pid
 
-    def exchange(self, message: tuple | None, expected: str, on_rows: Callable[[list], None] | None = None) -> tuple:
-        """Send ``message`` (if any), answer the worker's questions, pass emitted rows on, and return the worker's
-        reply tagged ``expected``. A failure in the UDF raises UdfError with the text the worker built."""
+    def exchange(self, message: tuple | None, expected: str, on_rows: Callable[[list], None] | None = None,
+                 input_rows: Callable[[int, int], tuple] | None = None) -> tuple:
+        """Send ``message`` (if any), answer the worker's questions and its requests for more input rows (with
+        ``input_rows(start, stop)``), pass emitted rows on, and return the worker's reply tagged ``expected``. A
+        failure in the UDF raises UdfError with the text the worker built."""
         try:
             if message is not None:
                 self._channel.send(message)
@@ -78,6 +80,8 @@ class WorkerProcess:
                 tag = reply[0]
                 if tag == protocol.ROWS and on_rows is not None:
                     on_rows(reply[1])
+                elif tag == protocol.INPUT_WANTED and input_rows is not None:
+                    self._channel.send((protocol.INPUT, input_rows(reply[1], reply[2])))
                 elif tag == protocol.ASK:
                     status, payload = self._services(reply[1], reply[2])
                     self._channel.send((protocol.ANSWER, status, payload))

@@ -32,9 +32,10 @@ def build_dataframe(group: InputGroup, start: int, stop: int, start_col: int, na
     import pandas
 
     infer_strings = _pandas_infers_strings(pandas)
+    columns, offset = group.window(start, stop)
     arrays = {
-        position: _frame_column(group.column(index), start, stop, infer_strings, numpy, pandas)
-        for position, index in enumerate(range(start_col, len(group.columns)))
+        position: _frame_column(columns[index], offset, offset + stop - start, infer_strings, numpy, pandas)
+        for position, index in enumerate(range(start_col, len(columns)))
     }
     frame = pandas.DataFrame(arrays, index=pandas.RangeIndex(stop - start))
     frame.columns = list(names)

@@ -87,8 +87,14 @@ class ScriptVm:
             error = udf_exception("F-UDF-CL-SL-PYTHON-1122", "Exception while parsing UDF")
             raise VmFailure(vm_error("parse", error)) from None
 
-    def run_group(self, batch: Batch) -> None:
-        group = InputGroup(batch)
+    def _input(self, start: int, stop: int) -> Batch:
+        self._channel.send((protocol.INPUT_WANTED, start, stop))
+        tag, batch = self._channel.recv()
+        assert tag == protocol.INPUT, tag
+        return batch
+
+    def run_group(self, row_count: int, first: Batch) -> None:
+        group = InputGroup(row_count, first, self._input, self._init["chunk_rows"])
         if not group.row_count:
             return
         run = self._globals.get("run")
@@ -169,7 +175,7 @@ def main(fd: int) -> None:
         while True:
             message = channel.recv()
             if message[0] == protocol.GROUP:
-                vm.run_group(message[1])
+                vm.run_group(message[1], message[2])
                 channel.send((protocol.GROUP_DONE,))
             elif message[0] == protocol.DEFAULT_OUTPUT_COLUMNS:
                 channel.send((protocol.COLUMNS, vm.default_output_columns()))

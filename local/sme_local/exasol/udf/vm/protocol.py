@@ -5,9 +5,11 @@ framing) by ``Channel``. Payloads hold only builtins and stdlib values, because 
 classes: it runs on the host's stdlib plus the language's packages only. Rows travel as column batches
 (``columns``): one buffer per fixed-width column instead of one pickled object per value.
 
-parent -> worker: (INIT, dict) once; then (GROUP, batch) / (DEFAULT_OUTPUT_COLUMNS,) / (FINISH,);
-                  (ANSWER, "ok" | "error", payload) only in reply to an ASK.
-worker -> parent: (READY,) after the script body ran; (ROWS, batch)* then (GROUP_DONE,) per group;
+parent -> worker: (INIT, dict) once; then (GROUP, row_count, first window) / (DEFAULT_OUTPUT_COLUMNS,) /
+                  (FINISH,); (ANSWER, "ok" | "error", payload) only in reply to an ASK; (INPUT, batch) only in
+                  reply to an INPUT_WANTED.
+worker -> parent: (READY,) after the script body ran; per group (ROWS, batch)* and (INPUT_WANTED, start,
+                  stop)* (rows start:stop of the group, a window of ``vm.input_group``) then (GROUP_DONE,);
                   (COLUMNS, text); (FINISHED,) after cleanup(); (ASK, "connection" | "script", name);
                   (FAILED, text, "user" | "setup") and the worker exits.
 """
@@ -24,6 +26,7 @@ GROUP = "group"
 DEFAULT_OUTPUT_COLUMNS = "default_output_columns"
 FINISH = "finish"
 ANSWER = "answer"
+INPUT = "input"
 
 READY = "ready"
 ROWS = "rows"
@@ -32,6 +35,7 @@ COLUMNS = "columns"
 FINISHED = "finished"
 ASK = "ask"
 FAILED = "failed"
+INPUT_WANTED = "input_wanted"
 
 
 class Channel:

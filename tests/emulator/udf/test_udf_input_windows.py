@@ -1,0 +1,46 @@
+"""A group reaches its VM in windows of ``chunk_rows`` rows (``vm.input_group``): whatever way a UDF walks its
+group — row by row, with reset(), by get_dataframe chunks larger or smaller than a window, mixed — it sees
+exactly the group's rows, in order."""
+
+from __future__ import annotations
+
+from sme_local.exasol.udf import UdfExecutor
+
+from udf_test_support import col, run, script
+
+WALKS = """
+def run(ctx):
+    seen = [ctx.x]
+    while ctx.next():
+        seen.append(ctx.x)
+    ctx.reset()
+    again = [ctx[0]]
+    frame = ctx.get_dataframe(num_rows=2)          # rows 0-1, then the cursor is on row 2
+    chunks = [list(frame["x"])]
+    while True:
+        frame = ctx.get_dataframe(num_rows=5)      # larger than a window of 3
+        if frame is None:
+            break
+        chunks.append(list(frame["x"]))
+    for value in seen:
+        ctx.emit("rows", value)
+    for value in again:
+        ctx.emit("reset", value)
+    for chunk in chunks:
+        for value in chunk:
+            ctx.emit("frames", int(value))
+    ctx.emit("size", ctx.size())
+"""
+
+
+def test_every_walk_over_a_windowed_group_sees_all_rows_in_order():
+    udf = script(WALKS, outputs=(col("HOW", "VARCHAR(10)"), col("Y", "DECIMAL(18,0)")))
+    groups = [[(value,) for value in range(10)], [(100,)], [(value,) for value in range(200, 207)]]
+    executor = UdfExecutor(None, {}, workers=2, timeout_seconds=60, chunk_rows=3)
+    _, outputs = run(udf, groups, executor=executor)
+    for group, output in zip(groups, outputs):
+        values = [row[0] for row in group]
+        assert [y for how, y in output if how == "rows"] == values
+        assert [y for how, y in output if how == "reset"] == values[:1]
+        assert [y for how, y in output if how == "frames"] == values
+        assert [y for how, y in output if how == "size"] == [len(values)]
