@@ -165,7 +165,8 @@ def measure_chunked_udf(description: StackDescription, sizes: list[int]) -> list
 
 
 def markdown(memory: dict[str, Any]) -> str:
-    lines = ["| UDF worker peak RSS | rows | seconds | workers | peak RSS (MB) | rows out |", "|---|---|---|---|---|---|"]
+    lines = ["| UDF worker peak RSS | rows | seconds | workers | peak RSS (MB) | rows out |",
+             "|---|---|---|---|---|---|"]
     for run in memory["runs"]:
         lines.append(f"| {run['udf']} | {run['rows']:,} | {run['seconds']:.2f} | {run['workers']} | "
                      f"{run['peak_rss_mb']:,.1f} | {run['rows_out']:,} |")

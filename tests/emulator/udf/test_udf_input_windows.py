@@ -4,9 +4,11 @@ exactly the group's rows, in order."""
 
 from __future__ import annotations
 
-from sme_local.exasol.udf import UdfExecutor
+import numpy
 
-from udf_test_support import col, run, script
+from sme_local.exasol.udf import ColumnArray, ColumnBatch, UdfExecutor
+
+from udf_test_support import col, run, script, session
 
 WALKS = """
 def run(ctx):
@@ -44,3 +46,24 @@ def test_every_walk_over_a_windowed_group_sees_all_rows_in_order():
         assert [y for how, y in output if how == "reset"] == values[:1]
         assert [y for how, y in output if how == "frames"] == values
         assert [y for how, y in output if how == "size"] == [len(values)]
+
+
+def test_column_batches_reach_the_vm_window_by_window():
+    udf = script("""
+def run(ctx):
+    while True:
+        frame = ctx.get_dataframe(num_rows=2)
+        if frame is None:
+            break
+        for value in frame["x"]:
+            ctx.emit(None if value != value else int(value))
+""")
+    nulls = numpy.array([index % 4 == 3 for index in range(11)])
+    data = numpy.where(nulls, 0, numpy.arange(11) * 10).astype(numpy.int64)
+    batch = ColumnBatch(11, [ColumnArray("int64", data, nulls)])
+    executor = UdfExecutor(None, {}, workers=1, timeout_seconds=60, chunk_rows=3)
+    try:
+        _, outputs = executor.run_batches(udf, list(udf.parameters), [batch], None, session())
+    finally:
+        executor.close()
+    assert outputs[0].columns[0].values() == [None if index % 4 == 3 else index * 10 for index in range(11)]

@@ -53,6 +53,10 @@ class ColumnArray:
     def take(self, indices: numpy.ndarray) -> ColumnArray:
         return ColumnArray(self.kind, self.data[indices], None if self.nulls is None else self.nulls[indices])
 
+    def rows(self, start: int, stop: int) -> ColumnArray:
+        """Rows ``start:stop`` (views, no copy)."""
+        return ColumnArray(self.kind, self.data[start:stop], None if self.nulls is None else self.nulls[start:stop])
+
     @staticmethod
     def concat(arrays: Sequence[ColumnArray], kind: str) -> ColumnArray:
         """One column of all ``arrays`` (of ``kind``; any of another kind makes the result ``object``)."""
@@ -90,9 +94,8 @@ class ColumnBatch:
 
     def rows(self, start: int, stop: int) -> ColumnBatch:
         """Rows ``start:stop`` (views, no copy)."""
-        return ColumnBatch(len(range(self.row_count)[start:stop]), [
-            ColumnArray(column.kind, column.data[start:stop], None if column.nulls is None else column.nulls[start:stop])
-            for column in self.columns])
+        rows = len(range(self.row_count)[start:stop])
+        return ColumnBatch(rows, [column.rows(start, stop) for column in self.columns])
 
     @staticmethod
     def concat(batches: Sequence[ColumnBatch], kinds: Sequence[str]) -> ColumnBatch:
