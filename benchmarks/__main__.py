@@ -4,8 +4,10 @@ Starts the local stack on free ports, trains the churn tutorial's model once (4 
 each size copies the held-back customers into a table with a unique ID and measures, in the same run: the
 endpoint's limit with a plain boto3 client (a few batch sizes × thread counts on the smallest table, the best
 of them again on the largest), and the SQL
-path (one UDF instance, and GROUP BY IPROC()) with the check that every ID comes back exactly once. Results:
-benchmarks/results/latest.{json,md,png}. Exit code 1 if a row was lost or duplicated.
+path (one UDF instance, and GROUP BY IPROC()) with the check that every ID comes back exactly once; then the
+peak RSS of the prediction UDF's workers (``worker_memory``) and the training export against DuckDB on the
+largest size (``export_path``). Results: benchmarks/results/latest.{json,md,png}. Exit code 1 if a row was lost
+or duplicated, also in the export.
 """
 
 from __future__ import annotations
