@@ -1,4 +1,5 @@
-"""The extension's metadata tables: their columns in order, key, forward-migration point and view.
+"""The extension's metadata tables: their columns in order, key, forward-migration point and view, and how the
+Lua scripts write and read a row.
 
 installation/metadata_ddl.py renders the DDL from these, and lua_module renders the column lists the Lua scripts
 write and read, so a column is named here once. The jobs table stores the training options that declare a column
@@ -27,7 +28,19 @@ class MetadataTable:
     original_column_count: int  # columns after these are added by forward migration
     view_name: str
     view_columns: tuple[str, ...]
+    inserted_at: str  # set to CURRENT_TIMESTAMP by the statement that inserts a row
+    # What a script reads of one row (looked up by the key), in this order; the other columns serve users' SQL.
+    read_columns: tuple[str, ...] = ()
+    written_later: tuple[str, ...] = ()  # left NULL by the insert, set by later UPDATEs
+    # Columns filled from the rows of the query the insert selects from: (column, the query's column)
+    from_query: tuple[tuple[str, str], ...] = ()
     stores_training_options: bool = False  # a stored option the layout does not name is appended
+
+    def __post_init__(self) -> None:
+        named = {self.inserted_at, *self.read_columns, *self.written_later, *(c for c, _ in self.from_query)}
+        unknown = named - {name for name, _ in self.layout} - {o.column for o in training_options.stored()}
+        if unknown:
+            raise ValueError(f"{self.name} has no columns {sorted(unknown)}")
 
     @property
     def columns(self) -> tuple[tuple[str, str], ...]:
@@ -37,6 +50,13 @@ class MetadataTable:
         columns = [(name, stored[name] if sql_type == OPTION else sql_type) for name, sql_type in self.layout]
         placed = {name for name, _ in self.layout}
         return tuple(columns + [(name, sql_type) for name, sql_type in stored.items() if name not in placed])
+
+    @property
+    def inserted_columns(self) -> tuple[str, ...]:
+        """The columns an insert fills from the script's values, in table order: all but the insert's timestamp,
+        the columns written later and those filled from a query."""
+        skipped = {self.inserted_at, *self.written_later, *(c for c, _ in self.from_query)}
+        return tuple(name for name, _ in self.columns if name not in skipped)
 
     def added_columns(self) -> tuple[tuple[str, str], ...]:
         return self.columns[self.original_column_count:]
@@ -75,6 +95,14 @@ JOBS_TABLE = MetadataTable(
         ("SAMPLE_WEIGHT_ATTRIBUTE_NAME", OPTION),
     ),
     primary_key="JOB_NAME",
+    inserted_at="DATETIME",
+    # The job's AWS settings, which later scripts reuse, and what its model was trained on.
+    read_columns=(
+        "AWS_CREDENTIALS_CONNECTION_NAME", "AWS_REGION", "AWS_ASSUME_ROLE_ARN", "AWS_ASSUME_ROLE_EXTERNAL_ID",
+        "TARGET_ATTRIBUTE_NAME", "PROBLEM_TYPE", "COLUMN_NAMES", "COLUMN_TYPES", "SAMPLE_WEIGHT_ATTRIBUTE_NAME",
+        "S3_BUCKET_URI", "S3_OUTPUT_PATH",
+    ),
+    written_later=(*(c.name for c in JOB_STATUS_COLUMNS if c.stored), "LAST_POLLED"),  # by polling
     stores_training_options=True,
     original_column_count=16,
     view_name="SME_AUTOPILOT_JOBS",
@@ -108,6 +136,13 @@ ENDPOINTS_TABLE = MetadataTable(
         ("SCRIPT_USER", "VARCHAR(128)"),
     ),
     primary_key="ENDPOINT_NAME",
+    inserted_at="DEPLOYED_AT",
+    # What deleting, evaluating, monitoring and re-creating an endpoint need to know of it.
+    read_columns=(
+        "JOB_NAME", "UDF_SCHEMA_NAME", "UDF_NAME", "MODEL_CONNECTION_NAME", "PROBLEM_TYPE",
+        "SERVERLESS_MEMORY_SIZE_IN_MB", "STATUS",
+    ),
+    written_later=("DELETED_AT",),  # by deleting the endpoint
     original_column_count=15,  # new with this extension: nothing to migrate yet
     view_name="SME_AUTOPILOT_ENDPOINTS",
     # Everything but the connection name is useful to see; the connection is an implementation detail.
@@ -139,6 +174,13 @@ EVALUATIONS_TABLE = MetadataTable(
         ("PREDICTED_LABEL", "VARCHAR(2000000)"),
     ),
     primary_key=None,
+    inserted_at="EVALUATED_AT",
+    # The metric rows come from the evaluation's own statement (sme_evaluation_sql.lua names its columns); the
+    # other columns describe the run and are the same in each of its rows.
+    from_query=(
+        ("METRIC_ORDER", "ORD"), ("METRIC", "METRIC"), ("METRIC_VALUE", "METRIC_VALUE"), ("LABEL", "LABEL"),
+        ("PREDICTED_LABEL", "PREDICTED_LABEL"),
+    ),
     original_column_count=15,  # new with this extension: nothing to migrate yet
     view_name="SME_EVALUATIONS",
     view_columns=(

@@ -6,17 +6,14 @@ local database = require("sme_database")
 local identifiers = require("sme_identifiers")
 local model_connection = require("sme_model_connection")
 local rows = require("sme_metadata_rows")
+local declarations = require("sme_declarations")
 
 local M = {}
 
 local TABLE = "SME_METADATA_AUTOPILOT_ENDPOINTS"
 
-local FIND_COLUMNS = { "JOB_NAME", "UDF_SCHEMA_NAME", "UDF_NAME", "MODEL_CONNECTION_NAME", "PROBLEM_TYPE",
-    "SERVERLESS_MEMORY_SIZE_IN_MB", "STATUS" }
-
-local INSERT_COLUMNS = { "ENDPOINT_NAME", "JOB_NAME", "CANDIDATE_NAME", "UDF_SCHEMA_NAME", "UDF_NAME",
-    "MODEL_CONNECTION_NAME", "INSTANCE_TYPE", "INSTANCE_COUNT", "SERVERLESS_MEMORY_SIZE_IN_MB",
-    "SERVERLESS_MAX_CONCURRENCY", "PROBLEM_TYPE", "STATUS", "SCRIPT_USER" }
+-- Which columns deploying writes and later scripts read (sme_declarations, from declarations/metadata_tables.py).
+local COLUMNS = declarations.METADATA_TABLES[TABLE]
 
 local function table_name()
     return identifiers.qualified(exa.meta.script_schema, TABLE)
@@ -33,7 +30,7 @@ end
 
 -- The endpoint's row with lower-case keys (absent values are nil), or nil for an unknown endpoint.
 function M.find(endpoint_name)
-    return rows.find(table_name(), "ENDPOINT_NAME", endpoint_name, FIND_COLUMNS, read_failure(endpoint_name))
+    return rows.find(table_name(), "ENDPOINT_NAME", endpoint_name, COLUMNS.read, read_failure(endpoint_name))
 end
 
 -- Names of recorded endpoints that differ from `endpoint_name` only in case. SageMaker treats such names as one
@@ -72,11 +69,12 @@ function M.using_udf(schema, udf_name)
         { schema_name = schema, udf_name = udf_name }, read_failure())
 end
 
--- Replaces the endpoint's row by a freshly deployed one; `row` has the lower-case INSERT_COLUMNS as keys.
+-- Replaces the endpoint's row by a freshly deployed one; `row` has the lower-case names of the inserted columns
+-- as keys.
 function M.record_deployment(row, failure)
     database.run("DELETE FROM " .. table_name() .. " WHERE ENDPOINT_NAME = :endpoint_name",
         { endpoint_name = row.endpoint_name }, failure)
-    rows.insert(table_name(), INSERT_COLUMNS, row, "DEPLOYED_AT", failure)
+    rows.insert(table_name(), COLUMNS.inserted, row, COLUMNS.inserted_at, failure)
 end
 
 function M.mark_deleted(endpoint_name, failure)

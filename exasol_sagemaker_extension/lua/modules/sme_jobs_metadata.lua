@@ -11,26 +11,14 @@ local M = {}
 
 local TABLE = "SME_METADATA_AUTOPILOT_JOBS"
 
-local FIND_COLUMNS = { "AWS_CREDENTIALS_CONNECTION_NAME", "AWS_REGION", "AWS_ASSUME_ROLE_ARN",
-    "AWS_ASSUME_ROLE_EXTERNAL_ID", "TARGET_ATTRIBUTE_NAME", "PROBLEM_TYPE", "COLUMN_NAMES", "COLUMN_TYPES",
-    "SAMPLE_WEIGHT_ATTRIBUTE_NAME", "S3_BUCKET_URI", "S3_OUTPUT_PATH" }
+-- Which columns training writes and later scripts read (sme_declarations, from declarations/metadata_tables.py).
+local COLUMNS = declarations.METADATA_TABLES[TABLE]
 
 -- The stored part of a job's state (sme_declarations, from declarations/job_status.py).
 local STATUS_COLUMNS = {}
-local polled = { LAST_POLLED = true }
 for _, column in ipairs(declarations.JOB_STATUS_COLUMNS) do
     if column.stored then
         STATUS_COLUMNS[#STATUS_COLUMNS + 1] = column.name
-        polled[column.name] = true
-    end
-end
-
--- Training writes every column (sme_declarations, from declarations/metadata_tables.py) but the timestamp and
--- what polling updates.
-local INSERT_COLUMNS = {}
-for _, column in ipairs(declarations.METADATA_COLUMNS[TABLE]) do
-    if column ~= "DATETIME" and not polled[column] then
-        INSERT_COLUMNS[#INSERT_COLUMNS + 1] = column
     end
 end
 
@@ -50,7 +38,7 @@ end
 
 -- The job's row as a table with lower-case keys (absent values are nil), or nil for an unknown job.
 function M.find(job_name)
-    return rows.find(table_name(), "JOB_NAME", job_name, FIND_COLUMNS, read_failure(job_name))
+    return rows.find(table_name(), "JOB_NAME", job_name, COLUMNS.read, read_failure(job_name))
 end
 
 -- Names of every recorded job.
@@ -58,9 +46,9 @@ function M.names()
     return rows.keys(table_name(), "JOB_NAME", "JOB_NAME IS NOT NULL", {}, read_failure())
 end
 
--- Inserts a new job row; `row` has the lower-case names of INSERT_COLUMNS as keys (nil = NULL).
+-- Inserts a new job row; `row` has the lower-case names of the inserted columns as keys (nil = NULL).
 function M.insert(row, failure)
-    rows.insert(table_name(), INSERT_COLUMNS, row, "DATETIME", failure)
+    rows.insert(table_name(), COLUMNS.inserted, row, COLUMNS.inserted_at, failure)
 end
 
 -- Stores the latest status of a job; `status` has the lower-case names of STATUS_COLUMNS as keys.
