@@ -43,6 +43,7 @@ from exasol_sagemaker_extension.autopilot.polling import poll
 from exasol_sagemaker_extension.autopilot.prediction_types import cast_predictions
 from exasol_sagemaker_extension.autopilot.resource_tags import extension_tags
 from exasol_sagemaker_extension.autopilot.sql_type import SqlType, parse_sql_type
+from exasol_sagemaker_extension.declarations.endpoint_compute import TRANSFORM_INSTANCE_COUNT_RANGE
 from exasol_sagemaker_extension.errors import SmeError
 
 INPUT_FOLDER = "batch-input/"
@@ -94,6 +95,7 @@ def start_transform(session: boto3.Session, spec: TransformSpec) -> Started:
     validate_job_name(spec.job_name)
     if spec.candidate_name is not None:
         validate_candidate_name(spec.candidate_name)
+    validate_instance_count(spec.instance_count)
     secrets = session_secrets(session)
     client = control_plane_client(session)
     job = describe_job_raw(session, spec.job_name)
@@ -128,6 +130,15 @@ def start_transform(session: boto3.Session, spec: TransformSpec) -> Started:
         unless_missing(lambda: client.delete_model(ModelName=model_name), "delete the model", model_name, secrets)
         raise
     return Started(spec.transform_job_name, model_name, candidate["CandidateName"], problem_type)
+
+
+def validate_instance_count(count: int) -> None:
+    """The batch scoring script's range check again (E-SME-5), so that a request that skipped it never reaches
+    AWS, which would only enforce the minimum."""
+    low, high = TRANSFORM_INSTANCE_COUNT_RANGE
+    if isinstance(count, bool) or not isinstance(count, int) or not low <= count <= high:
+        raise SmeError("E-SME-5", f'The value of "instance_count" must be between {low} and {high}.',
+                       ["Choose a value in the allowed range."])
 
 
 def wait_for_transform(

@@ -1,5 +1,6 @@
 """Where an endpoint may run: the shape of an instance type and the limits of instance count and serverless
-settings, checked by the deploy and batch scoring scripts and again by the UDFs (autopilot/endpoint_compute.py).
+settings, checked by the deploy and batch scoring scripts and again by the UDFs (autopilot/endpoint_compute.py,
+autopilot/batch_transform.py).
 
 The instance type is written as a small spec (prefix, then dot-separated parts of one character set) rather than
 a regular expression, so that Python and Lua evaluate the same rule: botocore's ProductionVariantInstanceType
@@ -26,6 +27,9 @@ LUA_PATTERN = f"^{PREFIX}%.{_lua_set(FAMILY_CHARACTERS)}+%.{_lua_set(SIZE_CHARAC
 # The extension refuses more than 1000 instances, which no quota grants by default, to catch a typo before AWS
 # starts a fleet.
 INSTANCE_COUNT_RANGE = (1, 1000)
+# A batch transform job's TransformResources.InstanceCount: botocore's TransformInstanceCount has a minimum of 1,
+# and its documentation gives 100 as the maximum. Both checks fail with E-SME-5, the code of an option out of range.
+TRANSFORM_INSTANCE_COUNT_RANGE = (1, 100)
 # ServerlessConfig: MemorySizeInMB 1024 to 6144 in steps of 1024, MaxConcurrency 1 to 200.
 SERVERLESS_MEMORY_RANGE = (1024, 6144)
 SERVERLESS_MEMORY_STEP = 1024

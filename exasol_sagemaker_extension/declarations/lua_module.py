@@ -83,6 +83,7 @@ def render() -> str:
         "UDF_COLUMN_COUNTS": {udf: len(c) for udf, c in udf_results.RETURNED_AS_EMITTED.items()},
         "INSTANCE_TYPE_PATTERN": endpoint_compute.LUA_PATTERN,
         "INSTANCE_COUNT_RANGE": endpoint_compute.INSTANCE_COUNT_RANGE,
+        "TRANSFORM_INSTANCE_COUNT_RANGE": endpoint_compute.TRANSFORM_INSTANCE_COUNT_RANGE,
         "SERVERLESS_MEMORY_RANGE": endpoint_compute.SERVERLESS_MEMORY_RANGE,
         "SERVERLESS_MEMORY_STEP": endpoint_compute.SERVERLESS_MEMORY_STEP,
         "SERVERLESS_CONCURRENCY_RANGE": endpoint_compute.SERVERLESS_CONCURRENCY_RANGE,

@@ -9,6 +9,7 @@ import json
 import pytest
 from sme_local.exasol.lua_runtime import RowCount
 
+from exasol_sagemaker_extension.autopilot.batch_transform import validate_instance_count
 from exasol_sagemaker_extension.autopilot.endpoint_compute import EndpointCompute
 from exasol_sagemaker_extension.autopilot.training import TrainingSpec, build_create_request
 from exasol_sagemaker_extension.declarations import lua_module, training_options
@@ -20,7 +21,9 @@ from exasol_sagemaker_extension.installation.scripts import ENTRY_SCRIPTS
 from exasol_sagemaker_extension.installation.udf_ddl import CONTROL_PLANE_UDFS
 from exasol_sagemaker_extension.errors import SmeError
 
-from lua_harness import ScriptedDatabase, rows, run_entry, run_snippet, udf_call
+from lua_harness import ScriptedDatabase, empty, failing_entry, rows, run_entry, run_snippet, udf_call
+from test_batch_scoring_script import SCORE
+from test_batch_scoring_script import arguments as batch_arguments
 from test_training_script import ARN, EXPECTED_ROW, EXPORT_SQL, check_insert, training_request, until_export
 from test_training_script import options as training_script_options
 
@@ -136,6 +139,18 @@ def test_lua_and_python_agree_on_the_instance_count(count, valid):
     if not valid:
         assert lua.startswith("E-SME-20: The argument instance_count must be an integer between 1 and 1000.")
         assert python.startswith("E-SME-20: instance_count must be a whole number between 1 and 1000")
+
+
+@pytest.mark.parametrize(("count", "valid"), [(1, True), (100, True), (0, False), (101, False)])
+def test_lua_and_python_agree_on_the_transform_instance_count(count, valid):
+    """The batch scoring script refuses the count before any statement (a valid one gets as far as looking up the
+    job, unknown here); the batch transform UDF checks the same range, both with E-SME-5."""
+    lua, sent = failing_entry(SCORE, batch_arguments(instance_count=count), [(lambda sql: None, empty())])
+    python = python_verdict(lambda: validate_instance_count(count))
+    assert (lua.startswith("E-SME-30:"), python == "ok", sent != []) == (valid, valid, valid)
+    if not valid:
+        expected = 'E-SME-5: The value of "instance_count" must be between 1 and 100.'
+        assert lua.startswith(expected) and python == expected
 
 
 def test_adding_a_training_option_is_one_declaration(monkeypatch):

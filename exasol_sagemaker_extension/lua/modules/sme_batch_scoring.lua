@@ -30,12 +30,14 @@ M.RESULT_COLUMNS = "TRANSFORM_JOB_NAME VARCHAR(63) UTF8, STATUS VARCHAR(32) UTF8
 local UDF = "SME_AUTOPILOT_BATCH_TRANSFORM_UDF"
 local MAX_TOTAL_PAYLOAD_IN_MB = 100
 local SUBJECT = "batch scoring parameters"
+local TRANSFORM_INSTANCES = declarations.TRANSFORM_INSTANCE_COUNT_RANGE
 local KEYS = {
     job_name = { kind = "string", required = true }, candidate_name = { kind = "string" },
     input_schema_name = { kind = "string", required = true },
     input_table_or_view_name = { kind = "string", required = true }, key_columns = { kind = "array" },
     output_schema_name = { kind = "string", required = true }, output_table_name = { kind = "string", required = true },
-    instance_type = { kind = "string" }, instance_count = { kind = "integer", min = 1, max = 100 },
+    instance_type = { kind = "string" },
+    instance_count = { kind = "integer", min = TRANSFORM_INSTANCES[1], max = TRANSFORM_INSTANCES[2] },
     max_payload_in_mb = { kind = "integer", min = 1, max = 100 },
     max_concurrent_transforms = { kind = "integer", min = 1, max = 100 },
     keep_artifacts = { kind = "boolean" }, wait = { kind = "boolean" },
