@@ -4,6 +4,7 @@ The statements are also run on DuckDB, the SQL engine underneath the local Exaso
 same IF NOT EXISTS forms: that shows the migration really adds the columns, keeps the rows, and can run twice.
 """
 
+import dataclasses
 import re
 
 import duckdb
@@ -64,6 +65,19 @@ def test_views_select_existing_columns_only():
         names = {name for name, _ in table.columns}
         assert set(table.view_columns) <= names
         assert render_view(table, "SME").startswith(f'CREATE OR REPLACE VIEW "SME"."{table.view_name}" AS')
+
+
+def test_every_column_is_written_once_by_the_insert_a_later_update_or_a_query():
+    for table in (JOBS_TABLE, ENDPOINTS_TABLE, EVALUATIONS_TABLE):
+        written = [table.inserted_at, *table.inserted_columns, *table.written_later,
+                   *(column for column, _ in table.from_query)]
+        assert sorted(written) == sorted(name for name, _ in table.columns)
+        assert set(table.read_columns) <= set(written)
+
+
+def test_a_table_naming_a_column_it_lacks_is_refused_when_declared():
+    with pytest.raises(ValueError, match="NO_SUCH_COLUMN"):
+        dataclasses.replace(ENDPOINTS_TABLE, read_columns=("JOB_NAME", "NO_SUCH_COLUMN"))
 
 
 def test_views_never_show_the_external_id_or_session():
