@@ -17,6 +17,7 @@ from sme_local.stack import StackDescription
 
 @dataclass(frozen=True)
 class DirectRun:
+    endpoint: str
     rows_per_request: int
     threads: int
     rows: int
@@ -47,7 +48,7 @@ def drive(description: StackDescription, endpoint: str, encoded: EncodedRows, ro
     started = time.monotonic()
     with ThreadPoolExecutor(threads) as pool:
         answered = sum(pool.map(invoke, bodies))
-    return DirectRun(rows_per_request, threads, len(encoded), time.monotonic() - started, answered)
+    return DirectRun(endpoint, rows_per_request, threads, len(encoded), time.monotonic() - started, answered)
 
 
 def search(description: StackDescription, endpoint: str, encoded: EncodedRows,

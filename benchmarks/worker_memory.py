@@ -131,11 +131,13 @@ def section(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return {"runs": runs, "mb_per_100k_rows": growth(runs), "sample_seconds": SAMPLE_SECONDS}
 
 
-def measure(setup: ScoringSetup, tables: dict[int, str]) -> list[dict[str, Any]]:
-    """The prediction UDF as one instance over each benchmark table (``tables``: rows -> table name)."""
+def measure(setup: ScoringSetup, endpoint: str, tables: dict[int, str]) -> list[dict[str, Any]]:
+    """``endpoint``'s prediction UDF as one instance over each benchmark table (``tables``: rows -> table name),
+    with the model connection's default settings."""
     runs = []
     for rows, table in sorted(tables.items()):
-        run, peaks = sampled(lambda: sql_scoring.score(setup, table, "single"))
+        run, peaks = sampled(
+            lambda: sql_scoring.score(setup, endpoint, table, "single", *sql_scoring.DEFAULT_SETTING))
         runs.append(entry("prediction UDF", rows, run.seconds, peaks, run.rows_out))
     return runs
 

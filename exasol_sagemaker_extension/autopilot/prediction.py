@@ -123,6 +123,25 @@ def plan_batches(byte_sizes: np.ndarray, max_rows: int, limit_bytes: int, first_
     return batches
 
 
+class PendingPredictions:
+    """The requests of one chunk, queued on the client's pool; ``result`` waits for them in input order."""
+
+    def __init__(self, futures: list[Future[Predictions]]) -> None:
+        self._futures = futures
+
+    def result(self) -> Predictions:
+        """Every row's prediction in order, or the first failure (the chunk's requests not yet sent are dropped)."""
+        try:
+            return concat_predictions([future.result() for future in self._futures])
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Drop the requests not yet sent (those in flight finish and are ignored)."""
+        for future in self._futures:
+            future.cancel()
+
+
 class PredictionClient:
     """Predicts encoded rows with one endpoint; reuse it for every chunk of a UDF call, then ``close`` it."""
 
@@ -156,17 +175,18 @@ class PredictionClient:
 
     def predict(self, rows: EncodedRows, first_row_number: int = 1) -> Predictions:
         """Predictions for every row, in input order; ``first_row_number`` numbers rows in messages."""
+        return self.submit(rows, first_row_number).result()
+
+    def submit(self, rows: EncodedRows, first_row_number: int = 1) -> PendingPredictions:
+        """Queue the requests of ``rows`` and return at once, so that the caller can read and encode the next
+        chunk (or emit the previous one) while these are in flight; the pool still bounds the requests in flight.
+        An oversized row fails here, before any request of the chunk is sent."""
         batches = plan_batches(
             rows.byte_sizes, self._settings.max_rows_per_request, self._settings.payload_limit_bytes, first_row_number
         )
-        futures: list[Future[Predictions]] = [
-            self._pool.submit(self._invoke, rows, start, stop, first_row_number) for start, stop in batches
-        ]
-        try:
-            return concat_predictions([future.result() for future in futures])
-        finally:
-            for future in futures:
-                future.cancel()
+        return PendingPredictions(
+            [self._pool.submit(self._invoke, rows, start, stop, first_row_number) for start, stop in batches]
+        )
 
     def _invoke(self, rows: EncodedRows, start: int, stop: int, first_row_number: int) -> Predictions:
         row_range = RowRange(self._endpoint_name, first_row_number + start, first_row_number + stop - 1)

@@ -33,7 +33,12 @@ from exasol_sagemaker_extension.autopilot.inference_response import (
     MULTICLASS_CLASSIFICATION,
     normalise_problem_type,
 )
-from exasol_sagemaker_extension.autopilot.prediction import PredictionClient, PredictionSettings, runtime_client
+from exasol_sagemaker_extension.autopilot.prediction import (
+    PendingPredictions,
+    PredictionClient,
+    PredictionSettings,
+    runtime_client,
+)
 from exasol_sagemaker_extension.autopilot.prediction_types import cast_predictions
 from exasol_sagemaker_extension.autopilot.response_layout import JSON_LINES, ResponseLayout, layout_from_config
 from exasol_sagemaker_extension.autopilot.sql_type import DOUBLE, TIMESTAMP, SqlType, parse_sql_type
@@ -44,7 +49,7 @@ from exasol_sagemaker_extension.udfs.model_connection import read_model_connecti
 
 # Rows read per get_dataframe call = requests in flight × rows per request × this, so the thread pool stays
 # busy for several rounds per chunk while memory stays bounded.
-_ROUNDS_PER_CHUNK = 4
+_ROUNDS_PER_CHUNK = 2
 _MAX_CHUNK_ROWS = 200_000
 # Exasol's emit(DataFrame) takes timestamps only as datetime64[ns]; outside its range rows are emitted singly.
 _NS_RANGE = (pd.Timestamp.min.ceil("us").to_pydatetime(), pd.Timestamp.max.floor("us").to_pydatetime())
@@ -109,6 +114,16 @@ class _Layout:
     timestamp_columns: tuple[int, ...]  # output positions emitted as datetime64 (keys, features, PREDICTIONS)
 
 
+@dataclass(frozen=True)
+class _Chunk:
+    """One chunk read from the input: its rows, its features and its predictions on the way."""
+
+    frame: pd.DataFrame
+    features: list[FeatureColumn]
+    pending: PendingPredictions
+    first_row_number: int
+
+
 class PredictionUdf:
     """Adapter between Exasol's ``exa``/``ctx`` and the autopilot prediction client."""
 
@@ -137,19 +152,31 @@ class PredictionUdf:
         return ", ".join(columns)
 
     def run(self, ctx: Any) -> None:
+        """Reads, encodes and submits chunk N+1 before it waits for and emits chunk N, so the endpoint always has
+        requests queued: the UDF's own work (reading, encoding, casting, emitting) overlaps the endpoint's time
+        instead of adding to it. At most two chunks are held at once."""
         layout = self._layout
         client = self._prediction_client()
         rows_done = 0
-        while True:
-            frame = ctx.get_dataframe(num_rows=self._chunk_rows, start_col=0)
-            if frame is None:  # Exasol answers None once the group is exhausted (and raises if asked again)
-                return
-            self._predict_and_emit(ctx, frame, layout, client, rows_done + 1)
-            rows_done += len(frame)
+        previous: _Chunk | None = None
+        try:
+            while True:
+                frame = ctx.get_dataframe(num_rows=self._chunk_rows, start_col=0)
+                if frame is None:  # Exasol answers None once the group is exhausted (and raises if asked again)
+                    break
+                chunk = self._submit(frame, layout, client, rows_done + 1)
+                rows_done += len(frame)
+                if previous is not None:
+                    self._emit_chunk(ctx, previous, layout)
+                previous = chunk
+            if previous is not None:
+                self._emit_chunk(ctx, previous, layout)
+                previous = None
+        finally:
+            if previous is not None:
+                previous.pending.cancel()
 
-    def _predict_and_emit(
-        self, ctx: Any, frame: pd.DataFrame, layout: _Layout, client: PredictionClient, first_row_number: int
-    ) -> None:
+    def _submit(self, frame: pd.DataFrame, layout: _Layout, client: PredictionClient, first_row_number: int) -> _Chunk:
         keys = len(layout.key_types)
         features = [
             FeatureColumn(spec.name, sql_type, frame.iloc[:, keys + index])
@@ -157,9 +184,14 @@ class PredictionUdf:
         ]
         json_lines = self._config.layout is not None and self._config.layout.content_type == JSON_LINES
         encode = encode_json_rows if json_lines else encode_rows
-        predictions = client.predict(encode(features, first_row_number), first_row_number)
+        return _Chunk(frame, features, client.submit(encode(features, first_row_number), first_row_number),
+                      first_row_number)
+
+    def _emit_chunk(self, ctx: Any, chunk: _Chunk, layout: _Layout) -> None:
+        predictions = chunk.pending.result()
+        frame, first_row_number = chunk.frame, chunk.first_row_number
         output = [to_emit_values(frame.iloc[:, i], sql_type) for i, sql_type in enumerate(layout.key_types)]
-        output += [to_emit_values(column.values, column.sql_type) for column in features]
+        output += [to_emit_values(column.values, column.sql_type) for column in chunk.features]
         if predictions.probability is not None:
             output.append(self._probabilities_as_declared(predictions.probability, first_row_number))
         if predictions.probabilities is not None:

@@ -97,6 +97,11 @@ class ExtensionCalls:
         return self._script("SME_DEPLOY_SAGEMAKER_AUTOPILOT_ENDPOINT", job_name, endpoint_name, udf_schema,
                             instance_type, instance_count, self.connection_name, None)[0]
 
+    def create_endpoint_udf(self, request: dict[str, Any]) -> dict[str, Any]:
+        """SME_CREATE_ENDPOINT_UDF for an endpoint made outside the extension (the connection name is added)."""
+        document = {**request, "aws_credentials_connection_name": self.connection_name}
+        return self._script("SME_CREATE_ENDPOINT_UDF", json.dumps(document, indent=1))[0]
+
     def endpoint_metrics(self, endpoint_name: str, start_time: str | None = None,
                          end_time: str | None = None) -> list[dict[str, Any]]:
         return self._script("SME_SHOW_SAGEMAKER_AUTOPILOT_ENDPOINT_METRICS", endpoint_name, start_time, end_time,

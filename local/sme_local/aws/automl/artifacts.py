@@ -14,13 +14,14 @@ import tarfile
 from typing import Any
 
 from sme_local.aws.automl import stages
+from sme_local.aws.automl.latency_stub import LatencyStub
 
 MODEL_MEMBER = "model.pkl"
 HYPERPARAMETER_TUNING = "HYPERPARAMETER_TUNING"
 ENSEMBLING = "ENSEMBLING"
 _IMAGE = "aws-emulator.local/sagemaker-automl-{}:flaml-2.7.0"
 _STAGE_TYPES = (stages.FeatureTransform, stages.Classifier, stages.Regressor, stages.LabelTransform,
-                stages.Ensemble)
+                stages.Ensemble, LatencyStub)
 
 
 class ArtifactError(Exception):

@@ -19,6 +19,7 @@ import io
 import json
 from typing import Any, Mapping, Sequence
 
+from sme_local.aws.automl.latency_stub import LatencyStub
 from sme_local.aws.automl.stages import LABELS, PROBABILITIES, PROBABILITY, InferenceError, RawRows, Response
 
 CSV_TYPE = "text/csv"
@@ -39,6 +40,10 @@ def invoke(containers: Sequence[LoadedContainer], body: bytes, content_type: str
     if request_type not in _TYPES:
         raise InferenceError(415, f"Content type {content_type!r} is not supported; send {' or '.join(_TYPES)}.")
     answer_type = response_type(accept)
+    if len(containers) == 1 and isinstance(containers[0].stage, LatencyStub):
+        if request_type != CSV_TYPE or answer_type != CSV_TYPE:
+            raise InferenceError(415, f"The latency stub answers only {CSV_TYPE} requests with {CSV_TYPE}.")
+        return containers[0].stage.answer(body)
     payload: object = _parse(body, request_type)
     for container in containers:
         payload = container.stage.apply(payload, container.environment)
