@@ -208,10 +208,45 @@ def test_timestamp_key_and_timestamp_target_of_a_multiclass_model_stay_timestamp
 def test_several_groups_and_chunks_keep_every_row_in_order(endpoint):
     features = [("ID", "DECIMAL(18,0)")]
     groups_in = [[(i,) for i in range(start, start + 60)] for start in (0, 1000)]
-    connections = _connections(max_rows_per_request=3, max_requests_in_flight=2)  # 24 rows per get_dataframe
+    connections = _connections(max_rows_per_request=3, max_requests_in_flight=2)  # 6 rows per get_dataframe
     _, groups = _run(_config("Regression", features, "DOUBLE"), features, groups_in, connections)
     assert groups == [[(i, float(i)) for i in range(start, start + 60)] for start in (0, 1000)]
     assert len(endpoint.state.bodies) == 40 and all(body.count(b"\n") == 3 for body in endpoint.state.bodies)
+
+
+class _RecordingContext:
+    """A SET UDF's ctx over one group of IDs that logs each get_dataframe and emit, to see their order."""
+
+    def __init__(self, ids: list[int], log: list[tuple[str, int]]) -> None:
+        self._ids, self._log = ids, log
+        self.emitted: list[tuple] = []
+
+    def get_dataframe(self, num_rows, start_col=0):
+        if not self._ids:
+            return None
+        chunk, self._ids = self._ids[:num_rows], self._ids[num_rows:]
+        self._log.append(("read", chunk[0]))
+        return pd.DataFrame({"ID": chunk})
+
+    def emit(self, frame):
+        self._log.append(("emit", int(frame.iloc[0, 0])))
+        self.emitted += list(frame.itertuples(index=False, name=None))
+
+
+def test_the_next_chunk_is_read_and_sent_before_the_previous_one_is_emitted(endpoint):
+    """The endpoint keeps working while the UDF reads, encodes and emits: chunk N+1 is read (and its requests
+    queued) before chunk N is emitted, and every row still comes out once, in order."""
+    features = [("ID", "DECIMAL(18,0)")]
+    connections = _connections(max_rows_per_request=3, max_requests_in_flight=2)  # 6 rows per get_dataframe
+    script = _script(_config("Regression", features, "DOUBLE"))
+    namespace = {"exa": MockExaEnvironment(_meta(script, features, []), connections)}
+    exec(compile(script, "udf", "exec"), namespace)
+    log: list[tuple[str, int]] = []
+    ctx = _RecordingContext(list(range(15)), log)
+    namespace["run"](ctx)
+    assert log == [("read", 0), ("read", 6), ("emit", 0), ("read", 12), ("emit", 6), ("emit", 12)]
+    assert ctx.emitted == [(i, float(i)) for i in range(15)]
+    assert len(endpoint.state.bodies) == 5
 
 
 def test_timestamps_outside_pandas_range_are_emitted_row_by_row(endpoint):
