@@ -34,7 +34,9 @@ def _headline(direct: list[dict[str, Any]], sql: list[dict[str, Any]], endpoint:
     rows = max(run["rows"] for run in single)
     largest = {_setting(run): run for run in single if run["rows"] == rows}
     tuned = largest.get(_setting(best)) or max(largest.values(), key=lambda run: run["rows_per_s"])
-    by_setting = {f"{r} rows x {f} in flight": round(run["rows_per_s"], 1) for (r, f), run in largest.items()}
+    by_setting = {f"{r} rows x {f} in flight": {"rows_per_s": round(run["rows_per_s"], 1),
+                                                "vs_direct": round(run["rows_per_s"] / _reference(direct, run), 3)}
+                  for (r, f), run in largest.items()}
     return {
         "endpoint": endpoint,
         "rows": rows,
@@ -53,10 +55,19 @@ def summary(direct: list[dict[str, Any]], sql: list[dict[str, Any]], endpoint: s
                        "all_rows_scored_once": all(run["complete"] for run in sql)}
 
 
+def _reference(direct: list[dict[str, Any]], run: dict[str, Any]) -> float:
+    """What a SQL run is compared with: the direct client at the same setting on the largest table it drove on
+    that endpoint if it was measured there (the stub), else the endpoint's limit."""
+    limit = _limit(direct, run["endpoint"])
+    same = [d for d in direct if d["endpoint"] == run["endpoint"] and d["rows"] == limit["rows"]
+            and _setting(d) == _setting(run)]
+    return (same[0] if same else limit)["rows_per_s"]
+
+
 def markdown(document: dict[str, Any]) -> str:
     direct = document["direct"]
     limits = {endpoint: _limit(direct, endpoint)["rows_per_s"] for endpoint in {run["endpoint"] for run in direct}}
-    lines = ["| measurement | endpoint | rows/request × in flight | rows | rows/s | × limit | "
+    lines = ["| measurement | endpoint | rows/request × in flight | rows | rows/s | × direct | "
              "rows out / distinct keys / missing |", "|---|---|---|---|---|---|---|"]
     for run in direct:
         lines.append(f"| direct boto3 | {run['endpoint']} | {run['rows_per_request']:,} × {run['threads']} | "
@@ -66,7 +77,7 @@ def markdown(document: dict[str, Any]) -> str:
         nodes = f", {run['nodes']} nodes" if run["nodes"] > 1 else ""
         lines.append(f"| SQL, {run['mode'].replace('_', ' ')}{nodes} | {run['endpoint']} | "
                      f"{run['rows_per_request']:,} × {run['in_flight']} | {run['rows']:,} | {run['rows_per_s']:,.0f} | "
-                     f"{run['rows_per_s'] / limits[run['endpoint']]:.2f} | {run['rows_out']:,} / "
+                     f"{run['rows_per_s'] / _reference(direct, run):.2f} | {run['rows_out']:,} / "
                      f"{run['distinct_keys']:,} / {run['missing_keys']:,} |")
     extra = [module.markdown(document[key])
              for key, module in (("export", export_path), ("worker_memory", worker_memory)) if key in document]
