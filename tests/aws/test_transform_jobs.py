@@ -83,7 +83,8 @@ def test_the_model_scores_every_input_file_and_the_id_is_joined_back_but_never_s
           Tags=[{"Key": "exasol-sme:job", "Value": "churn-tr"}])
     job, seen = wait(sagemaker, "score-joined")
     assert job["TransformJobStatus"] == "Completed", job.get("FailureReason")
-    assert seen[0] == "InProgress" and "TransformEndTime" in job
+    # A fast machine may finish before the first describe: only the statuses seen, not that one was InProgress.
+    assert set(seen) <= {"InProgress", "Completed"} and "TransformEndTime" in job
     assert job["DataProcessing"]["JoinSource"] == "Input"
     keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="scoring/score-joined/")["Contents"])
     assert keys == ["scoring/score-joined/part-1.csv.out", "scoring/score-joined/part-2.csv.out"]
