@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from exasol_sagemaker_extension.declarations.attribute_columns import AttributeColumn
 
-
-@dataclass(frozen=True)
-class CandidateColumn:
-    """One column: its name, SQL type, and the autopilot.candidates.Candidate attribute holding it."""
-
-    name: str
-    sql_type: str
-    attribute: str
-
-
-CANDIDATE_COLUMNS: tuple[CandidateColumn, ...] = (
-    CandidateColumn("CANDIDATE_RANK", "DECIMAL(9,0)", "rank"),
-    CandidateColumn("CANDIDATE_NAME", "VARCHAR(256)", "name"),
-    CandidateColumn("CANDIDATE_STATUS", "VARCHAR(32)", "status"),
-    CandidateColumn("OBJECTIVE_METRIC_NAME", "VARCHAR(32)", "objective_metric_name"),
-    CandidateColumn("OBJECTIVE_METRIC_VALUE", "DOUBLE", "objective_metric_value"),
-    CandidateColumn("IS_BEST", "BOOLEAN", "is_best"),
+# Each value is read from an autopilot.candidates.Candidate attribute.
+CANDIDATE_COLUMNS: tuple[AttributeColumn, ...] = (
+    AttributeColumn("CANDIDATE_RANK", "DECIMAL(9,0)", "rank"),
+    AttributeColumn("CANDIDATE_NAME", "VARCHAR(256)", "name"),
+    AttributeColumn("CANDIDATE_STATUS", "VARCHAR(32)", "status"),
+    AttributeColumn("OBJECTIVE_METRIC_NAME", "VARCHAR(32)", "objective_metric_name"),
+    AttributeColumn("OBJECTIVE_METRIC_VALUE", "DOUBLE", "objective_metric_value"),
+    AttributeColumn("IS_BEST", "BOOLEAN", "is_best"),
 )

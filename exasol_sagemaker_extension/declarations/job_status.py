@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from exasol_sagemaker_extension.declarations.attribute_columns import AttributeColumn
+
 
 @dataclass(frozen=True)
-class StatusColumn:
-    """One value of a job's state: its column, SQL type, the JobStatus attribute holding it, and whether the
-    job's metadata row stores it (the problem type is stored once, at training)."""
+class StatusColumn(AttributeColumn):
+    """One value of a job's state (read from a JobStatus attribute), and whether the job's metadata row stores it
+    (the problem type is stored once, at training)."""
 
-    name: str
-    sql_type: str
-    attribute: str
     stored: bool = True
 
 

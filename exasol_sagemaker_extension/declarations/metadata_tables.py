@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exasol_sagemaker_extension.declarations import training_options
+from exasol_sagemaker_extension.declarations.attribute_columns import emits
 from exasol_sagemaker_extension.declarations.job_status import JOB_STATUS_COLUMNS
 
 OPTION = "<declared by the training option>"
@@ -90,7 +91,7 @@ JOBS_TABLE = MetadataTable(
         ("MODE", OPTION),
         ("AWS_ASSUME_ROLE_ARN", OPTION),
         ("AWS_ASSUME_ROLE_EXTERNAL_ID", OPTION),
-        *((c.name, c.sql_type) for c in JOB_STATUS_COLUMNS if c.stored),
+        *emits(c for c in JOB_STATUS_COLUMNS if c.stored),
         ("LAST_POLLED", "TIMESTAMP"),
         ("SAMPLE_WEIGHT_ATTRIBUTE_NAME", OPTION),
     ),

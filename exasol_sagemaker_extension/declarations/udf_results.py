@@ -6,6 +6,7 @@ The job state and the candidates have their own modules, since Python also reads
 
 from __future__ import annotations
 
+from exasol_sagemaker_extension.declarations.attribute_columns import emits
 from exasol_sagemaker_extension.declarations.candidates import CANDIDATE_COLUMNS
 
 Columns = tuple[tuple[str, str], ...]  # (column, SQL type) in emit order
@@ -22,7 +23,7 @@ EXPLANATIONS: Columns = (
     ("CANDIDATE_NAME", "VARCHAR(256)"), ("KIND", "VARCHAR(32)"), ("NAME", "VARCHAR(2000)"), ("VALUE", "DOUBLE"),
     ("FEATURE_RANK", "DECIMAL(9,0)"), ("DATA_SET", "VARCHAR(16)"),
 )
-CANDIDATES: Columns = tuple((c.name, c.sql_type) for c in CANDIDATE_COLUMNS)
+CANDIDATES: Columns = emits(CANDIDATE_COLUMNS)
 
 # By UDF: what its script returns unchanged.
 RETURNED_AS_EMITTED: dict[str, Columns] = {

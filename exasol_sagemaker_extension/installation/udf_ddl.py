@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exasol_sagemaker_extension.declarations import udf_results
+from exasol_sagemaker_extension.declarations.attribute_columns import emits
 from exasol_sagemaker_extension.declarations.job_status import JOB_STATUS_COLUMNS
 from exasol_sagemaker_extension.installation.identifiers import qualified_name, quote_identifier
 
@@ -38,7 +39,7 @@ class ControlPlaneUdf:
 
 _JSON_ANSWER = "VARCHAR(2000000)"  # RETURNS: one JSON document
 # EMITS: the columns of each UDF that emits rows; those a script returns are declared for Lua too (declarations/).
-_JOB_STATUS = tuple((c.name, c.sql_type) for c in JOB_STATUS_COLUMNS)
+_JOB_STATUS = emits(JOB_STATUS_COLUMNS)
 _ENDPOINT_METRICS = (
     ("ENDPOINT_NAME", "VARCHAR(256)"), ("VARIANT_NAME", "VARCHAR(256)"), ("WINDOW_START", "VARCHAR(32)"),
     ("WINDOW_END", "VARCHAR(32)"), ("INVOCATIONS", "DECIMAL(18,0)"), ("INVOCATION_4XX_ERRORS", "DECIMAL(18,0)"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from exasol_sagemaker_extension.autopilot.candidates import list_candidates
+from exasol_sagemaker_extension.declarations.attribute_columns import values
 from exasol_sagemaker_extension.declarations.candidates import CANDIDATE_COLUMNS
 from exasol_sagemaker_extension.udfs.request import UdfRequest
 
@@ -19,4 +20,4 @@ class CandidatesUdf:
         request = UdfRequest(ctx[0])
         job_name = request.text("job_name", required=True) or ""
         for candidate in list_candidates(request.aws_session(self._exa), job_name):
-            ctx.emit(*(getattr(candidate, column.attribute) for column in CANDIDATE_COLUMNS))
+            ctx.emit(*values(candidate, CANDIDATE_COLUMNS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from exasol_sagemaker_extension.autopilot.job_status import JobStatus, job_status
+from exasol_sagemaker_extension.declarations.attribute_columns import values
 from exasol_sagemaker_extension.declarations.job_status import JOB_STATUS_COLUMNS
 from exasol_sagemaker_extension.udfs.request import UdfRequest
 
@@ -23,4 +24,4 @@ class JobStatusUdf:
 
 def emit_status(ctx: Any, status: JobStatus) -> None:
     """One row in the declared column order (declarations/job_status.py; the status and the stop UDF share it)."""
-    ctx.emit(*(getattr(status, column.attribute) for column in JOB_STATUS_COLUMNS))
+    ctx.emit(*values(status, JOB_STATUS_COLUMNS))
